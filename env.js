@@ -1,0 +1,102 @@
+/**
+ * Server configuration, validated once at boot. Edit this file when adding an environment variable;
+ * code reads `env`, never `process.env`.
+ *
+ * Embedded mode (no DATABASE_URL): AUTH_SECRET and ENCRYPTION_KEY are generated once into the data
+ * folder so `npm start` needs nothing else. Scaled out (DATABASE_URL set), every instance must share
+ * them, so they are required.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().optional());
+const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional());
+const base64Key = z
+  .string()
+  .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes encoded as base64 (openssl rand -base64 32)");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATA_DIR: z.string().default("./.data"),
+  DATABASE_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
+  ),
+  AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  ENCRYPTION_KEY: z.preprocess((v) => (v === "" ? undefined : v), base64Key.optional()),
+  /** Previous key, accepted for decryption while `npm run cli -- rotate-key` moves data to the new one. */
+  ENCRYPTION_KEY_PREVIOUS: z.preprocess((v) => (v === "" ? undefined : v), base64Key.optional()),
+  NEXTAUTH_URL: optionalUrl,
+  GITHUB_ID: optionalString,
+  GITHUB_SECRET: optionalString,
+  GOOGLE_CLIENT_ID: optionalString,
+  GOOGLE_CLIENT_SECRET: optionalString,
+  INNGEST_EVENT_KEY: optionalString,
+  INNGEST_SIGNING_KEY: optionalString,
+  INNGEST_DEV: optionalString,
+  INNGEST_BASE_URL: optionalUrl,
+  /** Test-only host overrides; no user input can choose a host. */
+  CLEVERTAP_API_BASE_URL: optionalUrl,
+  CUSTOMERIO_TRACK_BASE_URL: optionalUrl,
+  CUSTOMERIO_APP_BASE_URL: optionalUrl,
+  GOOGLE_SHEETS_API_BASE_URL: optionalUrl,
+  GOOGLE_OAUTH_TOKEN_URL: optionalUrl,
+  /** In-process runner: set to "off" on instances that must not execute runs. */
+  RUNNER: z.enum(["auto", "off"]).default("auto"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+function loadEmbeddedSecrets(dataDir, log) {
+  const file = join(dataDir, "secrets.json");
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    const generated = {
+      AUTH_SECRET: randomBytes(32).toString("base64url"),
+      ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    };
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      writeFileSync(file, JSON.stringify(generated, null, 2), { flag: "wx", mode: 0o600 });
+      log(
+        `[config] AUTH_SECRET and ENCRYPTION_KEY were not set: generated them into ${file}. ` +
+          "Back this file up; losing it makes stored credentials unreadable.",
+      );
+      return generated;
+    } catch {
+      // Another process (a parallel build worker) wrote it first: use theirs.
+      return JSON.parse(readFileSync(file, "utf8"));
+    }
+  }
+}
+
+/** Parses a configuration object; exported for tests. Throws an Error naming every bad variable. */
+export function parseEnv(source, log = (m) => console.warn(m)) {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  env.DATA_DIR = resolve(env.DATA_DIR);
+  if (!env.DATABASE_URL) {
+    if (!env.AUTH_SECRET || !env.ENCRYPTION_KEY) {
+      const secrets = loadEmbeddedSecrets(env.DATA_DIR, log);
+      env.AUTH_SECRET ??= secrets.AUTH_SECRET;
+      env.ENCRYPTION_KEY ??= secrets.ENCRYPTION_KEY;
+    }
+  } else {
+    const missing = ["AUTH_SECRET", "ENCRYPTION_KEY"].filter((k) => !env[k]);
+    if (missing.length > 0) {
+      throw new Error(
+        `Invalid configuration:\n${missing.map((k) => `  ${k}: required when DATABASE_URL is set (every instance must share it)`).join("\n")}`,
+      );
+    }
+  }
+  return env;
+}
+
+/** @type {ReturnType<typeof parseEnv> & { AUTH_SECRET: string; ENCRYPTION_KEY: string }} */
+export const env = globalThis.__tidewaterEnv ?? (globalThis.__tidewaterEnv = parseEnv(process.env));
