@@ -1,0 +1,14 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { SignInForm } from "~/components/auth/sign-in-form";
+import { auth } from "~/server/auth";
+import { oauthProviderIds } from "~/server/auth/config";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
+  const { callbackUrl, error } = await searchParams;
+  const safeCallback = callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
+  if (await auth()) redirect(safeCallback);
+  return <SignInForm callbackUrl={safeCallback} oauthProviders={oauthProviderIds()} initialError={error && error !== "CredentialsSignin" ? error : null} />;
+}

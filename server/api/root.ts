@@ -1,0 +1,21 @@
+import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
+import { apiTokenRouter } from "./routers/api-token";
+import { auditRouter } from "./routers/audit";
+import { authRouter } from "./routers/auth";
+import { connectionRouter } from "./routers/connection";
+import { invitationRouter } from "./routers/invitation";
+import { memberRouter } from "./routers/member";
+import { workspaceRouter } from "./routers/workspace";
+
+export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  workspace: workspaceRouter,
+  member: memberRouter,
+  invitation: invitationRouter,
+  apiToken: apiTokenRouter,
+  audit: auditRouter,
+  connection: connectionRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,146 @@
+import type { FieldPacket } from "mysql2/promise";
+import { SourceQueryError } from "../errors";
+import { assertReadOnlySql } from "../sql-guard";
+import type { ModelQuery, SourceCatalog, SourceColumn, SourceConnector } from "../types";
+import { mapMysqlType, readFieldType } from "./column-types";
+import { type MysqlConfig, mysqlConfigSchema } from "./config";
+import { type MysqlQuery, mysqlTimeouts, STATEMENT_TIMEOUT_CODE, withReadOnlySession } from "./session";
+
+export { mysqlConfigSchema, type MysqlConfig } from "./config";
+export { mysqlTimeouts } from "./session";
+
+function quoteIdent(name: string): string {
+  return `\`${name.replace(/`/g, "``")}\``;
+}
+
+/** The model as a FROM item aliased `model`; SQL models are checked and wrapped as a derived table. */
+function buildFromItem(model: ModelQuery): string {
+  if (model.type === "table") return `${quoteIdent(model.schema)}.${quoteIdent(model.table)} AS model`;
+  return `(${assertReadOnlySql(model.sql)}) AS model`;
+}
+
+function clampLimit(limit: number): number {
+  return Math.max(1, Math.min(100_000, Math.floor(limit)));
+}
+
+function describeFields(fields: FieldPacket[]): SourceColumn[] {
+  return fields.map((f) => {
+    const nativeType = readFieldType(f);
+    return { name: f.name, nativeType, type: mapMysqlType(nativeType) };
+  });
+}
+
+const UNSIGNED_FLAG = 32;
+
+/**
+ * The placeholder for `after`. MySQL compares a number column with a string as doubles, so a key the
+ * driver returned as a string (a DECIMAL, or a BIGINT beyond 2^53) is cast back to the column's type.
+ */
+async function buildAfterPlaceholder(query: MysqlQuery, from: string, keyColumn: string, after: unknown): Promise<string> {
+  if (typeof after !== "string" || !/^-?\d+(\.\d+)?$/.test(after)) return "?";
+  const { fields } = await query(`SELECT model.${quoteIdent(keyColumn)} FROM ${from} LIMIT 0`);
+  const field = fields[0];
+  if (!field) return "?";
+  const type = readFieldType(field);
+  if (/int$/.test(type)) return typeof field.flags === "number" && field.flags & UNSIGNED_FLAG ? "CAST(? AS UNSIGNED)" : "CAST(? AS SIGNED)";
+  if (type === "decimal") return `CAST(? AS DECIMAL(65, ${Math.min(30, field.decimals)}))`;
+  return "?";
+}
+
+type CatalogRow = { table_schema: string; table_name: string; column_name: string; column_type: string };
+
+export const mysqlConnector = {
+  id: "mysql",
+  kind: "source",
+  label: "MySQL / MariaDB",
+  description: "MySQL 8 and MariaDB 10.5+, including hosted ones (RDS, Aurora, PlanetScale, Cloud SQL). Reads tables or SQL queries in read-only transactions.",
+  verified: true,
+  configSchema: mysqlConfigSchema,
+
+  async check({ config, signal }) {
+    try {
+      const row = await withReadOnlySession(config, { timeoutMs: mysqlTimeouts.interactiveMs, signal }, async (query) => {
+        const { rows } = await query("SELECT VERSION() AS version, DATABASE() AS db, CURRENT_USER() AS usr");
+        return rows[0] as { version: string; db: string; usr: string };
+      });
+      const product = /mariadb/i.test(row.version) ? "MariaDB" : "MySQL";
+      const version = /^[\d.]+/.exec(row.version)?.[0] ?? row.version;
+      return { ok: true, message: `Connected to ${product} ${version} at ${config.host}:${config.port}, database "${row.db}" as ${row.usr}.` };
+    } catch (error) {
+      return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    }
+  },
+
+  async discover({ config, signal }) {
+    return withReadOnlySession(config, { timeoutMs: mysqlTimeouts.interactiveMs, signal }, async (query) => {
+      // Only the configured database: it is the one the user connected to and may read.
+      const { rows } = await query(
+        `SELECT c.TABLE_SCHEMA AS table_schema, c.TABLE_NAME AS table_name, c.COLUMN_NAME AS column_name, c.COLUMN_TYPE AS column_type
+           FROM information_schema.COLUMNS c
+          WHERE c.TABLE_SCHEMA = DATABASE()
+          ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION`,
+      );
+      const catalog: SourceCatalog = { schemas: [] };
+      for (const r of rows as CatalogRow[]) {
+        let schema = catalog.schemas.at(-1);
+        if (schema?.name !== r.table_schema) catalog.schemas.push((schema = { name: r.table_schema, tables: [] }));
+        let table = schema.tables.at(-1);
+        if (table?.name !== r.table_name) schema.tables.push((table = { schema: r.table_schema, name: r.table_name, columns: [] }));
+        table.columns.push({ name: r.column_name, nativeType: r.column_type, type: mapMysqlType(r.column_type) });
+      }
+      return catalog;
+    });
+  },
+
+  async describeModel({ config, model, signal }) {
+    const from = buildFromItem(model);
+    return withReadOnlySession(config, { timeoutMs: mysqlTimeouts.interactiveMs, signal }, async (query) => {
+      const { fields } = await query(`SELECT * FROM ${from} LIMIT 0`);
+      return describeFields(fields);
+    });
+  },
+
+  async preview({ config, model, limit, signal }) {
+    const from = buildFromItem(model);
+    return withReadOnlySession(config, { timeoutMs: mysqlTimeouts.interactiveMs, signal }, async (query) => {
+      const { rows, fields } = await query(`SELECT * FROM ${from} LIMIT ?`, [clampLimit(limit)]);
+      return { columns: describeFields(fields), rows };
+    });
+  },
+
+  async countRows({ config, model, signal }) {
+    const from = buildFromItem(model);
+    try {
+      return await withReadOnlySession(config, { timeoutMs: mysqlTimeouts.interactiveMs, signal }, async (query) => {
+        const { rows } = await query(`SELECT COUNT(*) AS n FROM ${from}`);
+        return Number((rows[0] as { n: number | string }).n);
+      });
+    } catch (error) {
+      // A count that outlives the interactive time limit is not cheap: the progress bar goes without.
+      if (error instanceof SourceQueryError && error.options.code === STATEMENT_TIMEOUT_CODE) return null;
+      throw error;
+    }
+  },
+
+  async readPage({ config, model, keyColumn, after, limit, signal }) {
+    const from = buildFromItem(model);
+    const key = `model.${quoteIdent(keyColumn)}`;
+    return withReadOnlySession(config, { timeoutMs: mysqlTimeouts.pageMs, signal }, async (query) => {
+      if (after === undefined) {
+        return (await query(`SELECT * FROM ${from} WHERE ${key} IS NOT NULL ORDER BY ${key} LIMIT ?`, [clampLimit(limit)])).rows;
+      }
+      const placeholder = await buildAfterPlaceholder(query, from, keyColumn, after);
+      return (await query(`SELECT * FROM ${from} WHERE ${key} >= ${placeholder} ORDER BY ${key} LIMIT ?`, [after, clampLimit(limit)])).rows;
+    });
+  },
+
+  async readNullKeyRows({ config, model, keyColumn, limit, signal }) {
+    const from = buildFromItem(model);
+    const key = `model.${quoteIdent(keyColumn)}`;
+    return withReadOnlySession(config, { timeoutMs: mysqlTimeouts.pageMs, signal }, async (query) => {
+      const { rows } = await query(`SELECT * FROM ${from} WHERE ${key} IS NULL LIMIT ?`, [clampLimit(limit)]);
+      const count = await query(`SELECT COUNT(*) AS n FROM ${from} WHERE ${key} IS NULL`);
+      return { rows, total: Number((count.rows[0] as { n: number | string }).n) };
+    });
+  },
+} satisfies SourceConnector<MysqlConfig>;

@@ -1,0 +1,153 @@
+/**
+ * One short-lived connection per call: a statement time limit, a READ ONLY transaction, a rollback at
+ * the end. Errors become messages a user can act on, naming host and user but never the password.
+ */
+import mysql, { type Connection, type FieldPacket } from "mysql2/promise";
+import { ReadOnlyViolationError, SourceQueryError } from "../errors";
+import type { MysqlConfig } from "./config";
+
+/** Statement time limits in milliseconds; mutable so tests can shorten them. */
+export const mysqlTimeouts = {
+  /** Keyset pages during a run. */
+  pageMs: 60_000,
+  /** check, discover, describe, preview and counts: a person is waiting. */
+  interactiveMs: 15_000,
+  connectMs: 10_000,
+};
+
+type DriverError = Error & { code?: string; errno?: number; errors?: DriverError[] };
+
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: "connection refused (is the server running and listening on this port?)",
+  ENOTFOUND: "the host name could not be resolved",
+  EAI_AGAIN: "the host name could not be resolved",
+  ETIMEDOUT: "the connection timed out",
+  EHOSTUNREACH: "the host is unreachable",
+  ENETUNREACH: "the network is unreachable",
+  ECONNRESET: "the server closed the connection",
+};
+
+// Server error numbers: MariaDB's max_statement_time, MySQL's max_execution_time, KILL QUERY.
+const TIMEOUT_ERRNOS = new Set([1969, 3024]);
+const READ_ONLY_ERRNO = 1792;
+const UNKNOWN_VARIABLE_ERRNO = 1193;
+
+/** The code of the SourceQueryError for a query cut off by the time limit. */
+export const STATEMENT_TIMEOUT_CODE = "STATEMENT_TIMEOUT";
+
+export function translateMysqlError(error: unknown, config: MysqlConfig, timeoutMs: number): Error {
+  if (error instanceof ReadOnlyViolationError || error instanceof SourceQueryError) return error;
+  const e = error as DriverError;
+  const where = `${config.host}:${config.port}`;
+  const code = e.code ?? e.errors?.[0]?.code;
+  const message = config.password && config.password.length >= 3 ? (e.message ?? "").split(config.password).join("***") : (e.message ?? String(error));
+  if (code && NETWORK_REASONS[code]) {
+    return new SourceQueryError(`Could not connect to ${where}: ${NETWORK_REASONS[code]}.`, { code, cause: error });
+  }
+  if (code === "ER_ACCESS_DENIED_ERROR") {
+    return new SourceQueryError(`${where} rejected the user name or password for user ${config.user}.`, { code, cause: error });
+  }
+  if (code === "ER_DBACCESS_DENIED_ERROR") {
+    return new SourceQueryError(`User ${config.user} may not use the database "${config.database}" on ${where}.`, { code, cause: error });
+  }
+  if (code === "ER_BAD_DB_ERROR") {
+    return new SourceQueryError(`The database "${config.database}" does not exist on ${where}.`, { code, cause: error });
+  }
+  if (e.errno !== undefined && TIMEOUT_ERRNOS.has(e.errno)) {
+    return new SourceQueryError(`The query ran longer than ${timeoutMs / 1000} s and was cancelled (statement time limit).`, {
+      code: STATEMENT_TIMEOUT_CODE,
+      cause: error,
+    });
+  }
+  if (e.errno === READ_ONLY_ERRNO) return new ReadOnlyViolationError(`Models are read-only, and the database refused this one: ${message}`);
+  if (code === "ETIMEDOUT" || /connect ETIMEDOUT/.test(message)) {
+    return new SourceQueryError(`Could not connect to ${where}: no answer within ${mysqlTimeouts.connectMs / 1000} s.`, { code, cause: error });
+  }
+  if (/ssl|certificate|self.signed/i.test(message) && !e.errno) {
+    return new SourceQueryError(`Could not open a secure connection to ${where}: ${message}`, { code, cause: error });
+  }
+  return new SourceQueryError(message, { code, cause: error });
+}
+
+function openConnection(config: MysqlConfig): Promise<Connection> {
+  return mysql.createConnection({
+    host: config.host,
+    port: config.port,
+    database: config.database,
+    user: config.user,
+    password: config.password ?? "",
+    ssl: config.ssl ? { rejectUnauthorized: true } : undefined,
+    connectTimeout: mysqlTimeouts.connectMs,
+    // Exact integers beyond 2^53 come back as strings instead of rounded numbers.
+    supportBigNumbers: true,
+    // Naive DATETIMEs are read as UTC, and the session's time zone matches, so TIMESTAMPs are exact instants.
+    timezone: "Z",
+    typeCast(field, next) {
+      // TINYINT(1) is MySQL's BOOLEAN.
+      if (field.type === "TINY" && field.length === 1) {
+        const value = field.string();
+        return value === null ? null : value !== "0";
+      }
+      return next();
+    },
+  });
+}
+
+/** Sets the per-statement time limit, whichever way the server spells it. */
+async function limitStatementTime(connection: Connection, timeoutMs: number): Promise<void> {
+  try {
+    await connection.query("SET SESSION max_statement_time = ?", [timeoutMs / 1000]);
+  } catch (error) {
+    if ((error as DriverError).errno !== UNKNOWN_VARIABLE_ERRNO) throw error;
+    await connection.query("SET SESSION max_execution_time = ?", [Math.max(1, Math.round(timeoutMs))]);
+  }
+}
+
+async function killQuery(config: MysqlConfig, threadId: number): Promise<void> {
+  let connection: Connection | undefined;
+  try {
+    connection = await openConnection(config);
+    await connection.query(`KILL QUERY ${Number(threadId)}`);
+  } catch {
+    // best effort: the statement time limit still bounds the query
+  } finally {
+    await connection?.end().catch(() => undefined);
+  }
+}
+
+export type MysqlQuery = (sql: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[]; fields: FieldPacket[] }>;
+
+export async function withReadOnlySession<T>(
+  config: MysqlConfig,
+  options: { timeoutMs: number; signal?: AbortSignal },
+  work: (query: MysqlQuery) => Promise<T>,
+): Promise<T> {
+  options.signal?.throwIfAborted();
+  let connection: Connection | undefined;
+  const onAbort = () => {
+    if (connection) void killQuery(config, connection.threadId);
+  };
+  try {
+    connection = await openConnection(config);
+    // A dropped idle connection emits 'error'; without a listener that would crash the process.
+    connection.on("error", () => undefined);
+    options.signal?.throwIfAborted();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    await connection.query("SET SESSION time_zone = '+00:00'");
+    await limitStatementTime(connection, options.timeoutMs);
+    await connection.query("START TRANSACTION READ ONLY");
+    const open = connection;
+    const result = await work(async (sql, values) => {
+      const [rows, fields] = await open.query({ sql, values });
+      return { rows: rows as Record<string, unknown>[], fields: fields as FieldPacket[] };
+    });
+    await connection.query("ROLLBACK");
+    return result;
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    throw translateMysqlError(error, config, options.timeoutMs);
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+    await connection?.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * One short-lived connection per call, every statement inside a READ ONLY transaction with a
+ * statement timeout, rolled back at the end. Errors become messages a user can act on, naming the
+ * host and user but never the password or the URL.
+ */
+import pg from "pg";
+import { ReadOnlyViolationError, SourceQueryError } from "../errors";
+import type { PostgresConfig } from "./config";
+
+/** Statement timeouts in milliseconds; mutable so tests can shorten them. */
+export const postgresTimeouts = {
+  /** Keyset pages and counts during a run. */
+  pageMs: 60_000,
+  /** check, discover, describe and preview: a person is waiting. */
+  interactiveMs: 15_000,
+  connectMs: 10_000,
+};
+
+type Endpoint = { host: string; port: number; user: string; database: string };
+
+export function readEndpoint(config: PostgresConfig): Endpoint {
+  const url = config.url?.trim();
+  if (url) {
+    const parsed = URL.parse(url);
+    if (!parsed) return { host: "the host in the URL", port: 5432, user: "", database: "" };
+    return {
+      host: decodeURIComponent(parsed.hostname) || "localhost",
+      port: Number(parsed.port || 5432),
+      user: decodeURIComponent(parsed.username),
+      database: decodeURIComponent(parsed.pathname.replace(/^\//, "")),
+    };
+  }
+  return { host: config.host?.trim() ?? "", port: config.port, user: config.user?.trim() ?? "", database: config.database?.trim() ?? "" };
+}
+
+function buildClientConfig(config: PostgresConfig): pg.ClientConfig {
+  const ssl = config.sslMode === "require" ? { rejectUnauthorized: false } : config.sslMode === "verify-full" ? { rejectUnauthorized: true } : undefined;
+  const common = { connectionTimeoutMillis: postgresTimeouts.connectMs, application_name: "tidewater", ...(ssl ? { ssl } : {}) };
+  const url = config.url?.trim();
+  if (url) return { connectionString: url, ...common };
+  return {
+    host: config.host?.trim(),
+    port: config.port,
+    database: config.database?.trim(),
+    user: config.user?.trim(),
+    password: config.password ?? "",
+    ...common,
+    ssl: ssl ?? false,
+  };
+}
+
+function collectSecrets(config: PostgresConfig): string[] {
+  const secrets = [config.password, config.url?.trim()].filter((s): s is string => !!s && s.length >= 3);
+  const url = config.url?.trim();
+  if (url) {
+    try {
+      const password = decodeURIComponent(new URL(url).password);
+      if (password.length >= 3) secrets.push(password);
+    } catch {
+      // the schema already refused malformed URLs
+    }
+  }
+  return secrets;
+}
+
+function redact(message: string, config: PostgresConfig): string {
+  return collectSecrets(config).reduce((m, secret) => m.split(secret).join("***"), message);
+}
+
+type NetworkError = Error & { code?: string; errors?: NetworkError[] };
+
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: "connection refused (is the server running and listening on this port?)",
+  ENOTFOUND: "the host name could not be resolved",
+  EAI_AGAIN: "the host name could not be resolved",
+  ETIMEDOUT: "the connection timed out",
+  EHOSTUNREACH: "the host is unreachable",
+  ENETUNREACH: "the network is unreachable",
+  ECONNRESET: "the server closed the connection",
+};
+
+/** Turns a driver error into the error a user sees. */
+export function translatePostgresError(error: unknown, config: PostgresConfig, timeoutMs: number): Error {
+  if (error instanceof ReadOnlyViolationError || error instanceof SourceQueryError) return error;
+  const e = error as NetworkError & { severity?: string };
+  const endpoint = readEndpoint(config);
+  const where = `${endpoint.host}:${endpoint.port}`;
+  const code = e.code ?? e.errors?.[0]?.code;
+  const message = redact(e.message ?? String(error), config);
+  if (code && NETWORK_REASONS[code]) {
+    return new SourceQueryError(`Could not connect to ${where}: ${NETWORK_REASONS[code]}.`, { code, cause: error });
+  }
+  if (/timeout expired|Connection terminated due to connection timeout/i.test(message)) {
+    return new SourceQueryError(`Could not connect to ${where}: no answer within ${postgresTimeouts.connectMs / 1000} s.`, { code: "ETIMEDOUT", cause: error });
+  }
+  switch (code) {
+    case "28P01":
+      return new SourceQueryError(`PostgreSQL rejected the password for user ${endpoint.user}.`, { code, cause: error });
+    case "28000":
+      return new SourceQueryError(`PostgreSQL refused the login of user ${endpoint.user} on ${where}: ${message}`, { code, cause: error });
+    case "3D000":
+      return new SourceQueryError(`The database "${endpoint.database}" does not exist on ${where}.`, { code, cause: error });
+    case "57014":
+      return new SourceQueryError(`The query ran longer than ${timeoutMs / 1000} s and was cancelled (statement timeout).`, { code, cause: error });
+    case "25006":
+      return new ReadOnlyViolationError(`Models are read-only, and PostgreSQL refused this one: ${message}`);
+  }
+  if (!e.severity && /ssl|certificate|self.signed/i.test(message)) {
+    return new SourceQueryError(`Could not open a secure connection to ${where}: ${message}`, { code, cause: error });
+  }
+  return new SourceQueryError(message, { code, cause: error });
+}
+
+/** Asks the server to stop the query of another backend, so an aborted call does not keep running there. */
+async function cancelBackend(config: PostgresConfig, pid: number): Promise<void> {
+  const client = new pg.Client(buildClientConfig(config));
+  try {
+    await client.connect();
+    await client.query("SELECT pg_cancel_backend($1)", [pid]);
+  } catch {
+    // best effort: the statement timeout still bounds the query
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export type PostgresQuery = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+
+export async function withReadOnlySession<T>(
+  config: PostgresConfig,
+  options: { timeoutMs: number; signal?: AbortSignal },
+  work: (query: PostgresQuery) => Promise<T>,
+): Promise<T> {
+  options.signal?.throwIfAborted();
+  const client = new pg.Client(buildClientConfig(config));
+  // An idle client whose server goes away emits 'error'; without a listener that would crash the process.
+  client.on("error", () => undefined);
+  const onAbort = () => {
+    const pid = (client as unknown as { processID?: number }).processID;
+    if (pid) void cancelBackend(config, pid);
+  };
+  try {
+    await client.connect();
+    options.signal?.throwIfAborted();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    await client.query("BEGIN READ ONLY");
+    // set_config(…, true) is SET LOCAL in a form Redshift also accepts.
+    await client.query("SELECT set_config('statement_timeout', $1, true)", [String(Math.max(1, Math.round(options.timeoutMs)))]);
+    const result = await work((text, values) => client.query(text, values));
+    await client.query("ROLLBACK");
+    return result;
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    throw translatePostgresError(error, config, options.timeoutMs);
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+    await client.end().catch(() => undefined);
+  }
+}

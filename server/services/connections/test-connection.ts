@@ -1,0 +1,40 @@
+import { findConnector } from "~/server/connectors/registry";
+import type { AnyConnector } from "~/server/connectors/types";
+import { getDb } from "~/server/db/client";
+import { AppError, notFound } from "~/server/lib/errors";
+import { logger } from "~/server/lib/logger";
+import { openConfig, scrubSecrets } from "./connection-secrets";
+import { mergeConfigChanges } from "./merge-config-changes";
+import { parseConnectionConfig } from "./parse-connection-config";
+
+const CHECK_TIMEOUT_MS = 20_000;
+
+async function runCheck(connector: AnyConnector, config: Record<string, unknown>) {
+  try {
+    const result = await connector.check({ config, signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
+    return { ok: result.ok, message: scrubSecrets(result.message, config, connector) };
+  } catch (error) {
+    const message = scrubSecrets(error instanceof Error ? error.message : String(error), config, connector);
+    logger.warn("Connection check threw", { type: connector.id, message });
+    return { ok: false, message };
+  }
+}
+
+/**
+ * Tests a connection. With `config`, tests those (possibly unsaved) settings merged over the stored
+ * ones, without saving; without it, tests the stored settings and records the result as the status.
+ */
+export async function testConnection({ workspaceId, connectionId, type, config }: { workspaceId: string; connectionId?: string; type?: string; config?: Record<string, unknown> }) {
+  const db = await getDb();
+  const row = connectionId ? await db.connection.findFirst({ where: { id: connectionId, workspaceId } }) : null;
+  if (connectionId && !row) throw notFound("Connection");
+  const connector = findConnector(row?.type ?? type ?? "");
+  if (!connector) throw new AppError("BAD_REQUEST", `Unknown connection type "${type}".`);
+  const stored = row ? openConfig(row) : {};
+  const effective = parseConnectionConfig(connector, config ? mergeConfigChanges(connector, stored, config) : stored);
+  const result = await runCheck(connector, effective);
+  if (row && !config) {
+    await db.connection.update({ where: { id: row.id }, data: { lastTestOk: result.ok, lastTestMessage: result.message, lastTestedAt: new Date() } });
+  }
+  return result;
+}

@@ -1,0 +1,259 @@
+/**
+ * A sync definition: its public shape (field names are part of the REST API) and the semantic checks
+ * that need the destination's objects and the model's columns. Services validate on save; the engine
+ * re-validates at the start of each run because models and destinations change under a saved sync.
+ */
+import { Cron } from "croner";
+import { z } from "zod";
+import type { ColumnType, DestinationConnector, DestinationObject, FieldType, SourceColumn } from "~/server/connectors/types";
+import { convertValue } from "./convert";
+
+export const ZModelQuery = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("table"), schema: z.string().trim().min(1), table: z.string().trim().min(1) }),
+  z.object({ type: z.literal("sql"), sql: z.string().trim().min(1) }),
+]);
+
+export const ZBehavior = z.enum(["upsert", "update", "append"]);
+export const ZFieldType = z.enum(["string", "number", "date", "boolean"]);
+
+export const ZSyncKey = z.object({
+  column: z.string().trim().min(1),
+  /** Destination identifier the key maps to; the object's first identifier when omitted. */
+  identifier: z.string().trim().min(1).optional(),
+});
+
+export const ZMappingSource = z.union([
+  z.object({ column: z.string().trim().min(1) }).strict(),
+  z.object({ constant: z.union([z.string(), z.number(), z.boolean()]) }).strict(),
+]);
+
+export const ZMapping = z.object({
+  from: ZMappingSource,
+  to: z.string().trim().min(1),
+  type: ZFieldType,
+});
+
+export const ZEventSettings = z.object({
+  name: z.union([z.object({ constant: z.string().trim().min(1) }).strict(), z.object({ column: z.string().trim().min(1) }).strict()]),
+  identityColumn: z.string().trim().min(1),
+  identifier: z.string().trim().min(1).optional(),
+  idColumn: z.string().trim().min(1).optional(),
+  timestampColumn: z.string().trim().min(1).optional(),
+});
+
+function isValidTimeZone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isValidCron(expression: string, timezone: string): boolean {
+  try {
+    new Cron(expression, { timezone, paused: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const ZSchedule = z
+  .discriminatedUnion("type", [
+    z.object({ type: z.literal("manual") }),
+    z.object({ type: z.literal("interval"), minutes: z.number().int().min(1).max(60 * 24 * 31) }),
+    z.object({ type: z.literal("cron"), expression: z.string().trim().min(1), timezone: z.string().trim().min(1).default("UTC") }),
+  ])
+  .superRefine((schedule, ctx) => {
+    if (schedule.type !== "cron") return;
+    if (!isValidTimeZone(schedule.timezone)) {
+      ctx.addIssue({ code: "custom", path: ["timezone"], message: `"${schedule.timezone}" is not a known time zone (e.g. UTC, Europe/Berlin)` });
+    } else if (!isValidCron(schedule.expression, schedule.timezone)) {
+      ctx.addIssue({ code: "custom", path: ["expression"], message: `"${schedule.expression}" is not a valid cron expression (e.g. "0 * * * *")` });
+    }
+  });
+
+/** The settings that drive the engine (everything a Sync row stores besides ids and bookkeeping). */
+export const ZSyncSettings = z.object({
+  model: ZModelQuery,
+  /** Destination object id: profile | event (CleverTap), person | event (Customer.io). */
+  object: z.string().trim().min(1),
+  behavior: ZBehavior,
+  syncKey: ZSyncKey,
+  mappings: z.array(ZMapping).default([]),
+  syncAllColumns: z.boolean().default(false),
+  event: ZEventSettings.nullish(),
+  initialSync: z.enum(["all", "skip"]).default("all"),
+  schedule: ZSchedule.default({ type: "manual" }),
+});
+
+/** The body of `POST /api/v1/syncs` and of the create form. */
+export const ZSyncDefinition = ZSyncSettings.extend({
+  name: z.string().trim().min(1).max(200),
+  sourceId: z.string().trim().min(1),
+  destinationId: z.string().trim().min(1),
+  enabled: z.boolean().default(true),
+});
+
+export type ModelQueryInput = z.infer<typeof ZModelQuery>;
+export type Mapping = z.infer<typeof ZMapping>;
+export type MappingSource = z.infer<typeof ZMappingSource>;
+export type EventSettings = z.infer<typeof ZEventSettings>;
+export type Schedule = z.infer<typeof ZSchedule>;
+export type SyncSettings = z.infer<typeof ZSyncSettings>;
+export type SyncDefinition = z.infer<typeof ZSyncDefinition>;
+export type DefinitionError = { field: string; message: string };
+
+/** The stored columns of a Sync row, as the engine reads them back. */
+export function parseStoredSettings(row: {
+  model: unknown;
+  object: string;
+  behavior: string;
+  syncKey: unknown;
+  mappings: unknown;
+  syncAllColumns: boolean;
+  event: unknown;
+  initialSync: string;
+  schedule: unknown;
+}): SyncSettings {
+  const parsed = ZSyncSettings.safeParse(row);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join(".") || "definition"}: ${i.message}`).join("; ");
+    throw new Error(`The saved sync definition is invalid (${detail}); edit and save the sync again.`);
+  }
+  return parsed.data;
+}
+
+/** Which mapping types a column of each logical type can convert to (values are still checked per row). */
+const CONVERTIBLE: Record<ColumnType, readonly FieldType[]> = {
+  string: ["string", "number", "date", "boolean"],
+  number: ["string", "number", "date", "boolean"],
+  boolean: ["string", "boolean", "number"],
+  date: ["string", "date", "number"],
+  json: ["string"],
+  unknown: ["string", "number", "date", "boolean"],
+};
+
+export function isConvertible(columnType: ColumnType, fieldType: FieldType): boolean {
+  return CONVERTIBLE[columnType].includes(fieldType);
+}
+
+/** Identifier the sync key (or, for events, the identity column) maps to. */
+export function resolveIdentifier(object: DestinationObject, requested: string | undefined): string | undefined {
+  return requested ?? object.identifiers[0]?.id;
+}
+
+/**
+ * Per-field problems of a definition against a destination and the model's columns. An empty list means
+ * the sync can be saved and run. Field paths follow the public field names (`mappings.2.from.column`).
+ */
+export function validateSyncDefinition(p: {
+  definition: SyncSettings;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any config type: only the objects are read
+  destination: DestinationConnector<any>;
+  sourceColumns: SourceColumn[];
+}): DefinitionError[] {
+  const { definition, destination, sourceColumns } = p;
+  const errors: DefinitionError[] = [];
+  const columns = new Map(sourceColumns.map((c) => [c.name, c]));
+  const columnList = sourceColumns.map((c) => c.name).join(", ") || "none";
+  const requireColumn = (field: string, column: string, role: string): SourceColumn | undefined => {
+    const found = columns.get(column);
+    if (!found) errors.push({ field, message: `${role} "${column}" is not a column of the model (columns: ${columnList})` });
+    return found;
+  };
+
+  const object = destination.objects.find((o) => o.id === definition.object);
+  if (!object) {
+    const ids = destination.objects.map((o) => o.id).join(", ");
+    errors.push({ field: "object", message: `${destination.label} has no object "${definition.object}" (choose one of: ${ids})` });
+  } else if (!object.behaviors.some((b) => b.id === definition.behavior)) {
+    const ids = object.behaviors.map((b) => b.id).join(", ");
+    const why = object.type === "event" ? "events are sent once per new key and never updated" : `${object.label} supports: ${ids}`;
+    errors.push({ field: "behavior", message: `Behavior "${definition.behavior}" is not available for ${destination.label} ${object.label}: ${why}` });
+  }
+
+  requireColumn("syncKey.column", definition.syncKey.column, "Sync key column");
+  const checkIdentifier = (field: string, identifier: string | undefined) => {
+    if (!object || identifier === undefined) return;
+    if (!object.identifiers.some((i) => i.id === identifier)) {
+      const ids = object.identifiers.map((i) => i.id).join(", ");
+      errors.push({ field, message: `"${identifier}" is not an identifier of ${destination.label} ${object.label} (choose one of: ${ids})` });
+    }
+  };
+
+  if (object?.type === "event") {
+    const event = definition.event;
+    if (!event) {
+      errors.push({ field: "event", message: "Event syncs need an event name and the column holding the user identity" });
+    } else {
+      if ("column" in event.name) requireColumn("event.name.column", event.name.column, "Event name column");
+      requireColumn("event.identityColumn", event.identityColumn, "Identity column");
+      checkIdentifier("event.identifier", event.identifier);
+      if (event.idColumn) requireColumn("event.idColumn", event.idColumn, "Event id column");
+      if (event.timestampColumn) {
+        const ts = requireColumn("event.timestampColumn", event.timestampColumn, "Timestamp column");
+        if (ts && !isConvertible(ts.type, "date")) {
+          errors.push({ field: "event.timestampColumn", message: `Column "${ts.name}" (${ts.nativeType}) cannot be read as a date` });
+        }
+      }
+    }
+  } else if (object) {
+    checkIdentifier("syncKey.identifier", definition.syncKey.identifier);
+    if (definition.event) errors.push({ field: "event", message: `Event settings only apply to event objects, not to ${object.label}` });
+    if (!definition.syncAllColumns && definition.mappings.length === 0) {
+      errors.push({ field: "mappings", message: "Map at least one field, or choose Sync All Columns" });
+    }
+  }
+
+  const targets = new Map<string, number>();
+  definition.mappings.forEach((mapping, i) => {
+    const previous = targets.get(mapping.to);
+    if (previous !== undefined) {
+      errors.push({ field: `mappings.${i}.to`, message: `Field "${mapping.to}" is already mapped by mapping ${previous + 1}` });
+    } else {
+      targets.set(mapping.to, i);
+    }
+    if ("column" in mapping.from) {
+      const column = requireColumn(`mappings.${i}.from.column`, mapping.from.column, "Column");
+      if (column && !isConvertible(column.type, mapping.type)) {
+        errors.push({
+          field: `mappings.${i}.type`,
+          message: `Column "${column.name}" (${column.nativeType}) cannot be converted to ${mapping.type}; choose ${CONVERTIBLE[column.type].join(" or ")}`,
+        });
+      }
+    } else {
+      const converted = convertValue(mapping.from.constant, mapping.type, `constant for field ${mapping.to}`);
+      if (!converted.ok) errors.push({ field: `mappings.${i}.from.constant`, message: converted.reason });
+    }
+    const standard = object?.standardFields.find((f) => f.name === mapping.to);
+    if (standard && standard.type !== mapping.type) {
+      errors.push({ field: `mappings.${i}.type`, message: `${standard.label} (${standard.name}) expects a ${standard.type}, not a ${mapping.type}` });
+    }
+  });
+
+  return errors;
+}
+
+function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/[\s_-]/g, "");
+}
+
+/**
+ * Mappings for the standard fields whose name or aliases match a column (username → Name, email →
+ * Email …). Each field and each column is used at most once; the first matching column wins.
+ */
+export function autoMatchMappings(p: { columns: SourceColumn[]; object: DestinationObject; exclude?: string[] }): Mapping[] {
+  const used = new Set(p.exclude ?? []);
+  const mappings: Mapping[] = [];
+  for (const field of p.object.standardFields) {
+    const names = new Set([normalizeName(field.name), ...field.aliases.map(normalizeName)]);
+    const column = p.columns.find((c) => !used.has(c.name) && names.has(normalizeName(c.name)));
+    if (!column) continue;
+    used.add(column.name);
+    const type = isConvertible(column.type, field.type) ? field.type : "string";
+    mappings.push({ from: { column: column.name }, to: field.name, type });
+  }
+  return mappings;
+}

@@ -1,0 +1,100 @@
+/**
+ * Run bookkeeping: the one place SyncRun.status changes (a guarded update, so two workers can never both
+ * move a run), the step log, and record-level errors.
+ */
+import { getDb } from "~/server/db/client";
+import type { Prisma, RecordErrorKind, RunStatus } from "~/server/db/generated/client";
+
+/** The Prisma client or an open transaction. */
+export type DbClient = Prisma.TransactionClient;
+export type LogLevel = "info" | "warn" | "error";
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = ["SUCCEEDED", "SUCCEEDED_WITH_REJECTIONS", "FAILED", "CANCELLED"];
+export const ACTIVE_STATUSES: readonly RunStatus[] = ["QUEUED", "RUNNING"];
+
+const MAX_LOG_MESSAGE = 4000;
+const MAX_REASON = 2000;
+const INSERT_CHUNK = 1000;
+
+async function clientOr(client?: DbClient): Promise<DbClient> {
+  return client ?? (await getDb());
+}
+
+/**
+ * Moves a run to `to` only if its status is one of `from`; answers whether it moved. Terminal statuses
+ * set finishedAt and clear the lease unless `data` says otherwise.
+ */
+export async function transitionRun(p: {
+  runId: string;
+  workspaceId?: string;
+  from: readonly RunStatus[];
+  to: RunStatus;
+  data?: Omit<Prisma.SyncRunUpdateManyMutationInput, "status">;
+  client?: DbClient;
+}): Promise<boolean> {
+  const db = await clientOr(p.client);
+  const terminal = TERMINAL_STATUSES.includes(p.to) ? { finishedAt: new Date(), claimedBy: null, leaseUntil: null } : {};
+  const { count } = await db.syncRun.updateMany({
+    where: { id: p.runId, status: { in: [...p.from] }, ...(p.workspaceId ? { workspaceId: p.workspaceId } : {}) },
+    data: { ...terminal, ...p.data, status: p.to },
+  });
+  return count === 1;
+}
+
+/** One step-log line; the workspace comes from the run itself so callers need only the run id. */
+export async function appendRunLog(runId: string, level: LogLevel, step: string, message: string, client?: DbClient): Promise<void> {
+  const db = await clientOr(client);
+  const text = message.length > MAX_LOG_MESSAGE ? `${message.slice(0, MAX_LOG_MESSAGE - 1)}…` : message;
+  await db.$executeRaw`INSERT INTO "SyncRunLog" ("workspaceId", "runId", "level", "step", "message")
+    SELECT "workspaceId", "id", ${level}, ${step}, ${text} FROM "SyncRun" WHERE "id" = ${runId}`;
+}
+
+export type RecordErrorInput = {
+  kind: RecordErrorKind;
+  recordKey: string | null;
+  field?: string | null;
+  reason: string;
+  code?: string | null;
+};
+
+/** Inserts record-level errors in chunks (one statement per 1000). */
+export async function recordErrors(
+  p: { runId: string; workspaceId: string; syncId: string; errors: RecordErrorInput[] },
+  client?: DbClient,
+): Promise<void> {
+  if (p.errors.length === 0) return;
+  const db = await clientOr(client);
+  for (let start = 0; start < p.errors.length; start += INSERT_CHUNK) {
+    await db.syncRecordError.createMany({
+      data: p.errors.slice(start, start + INSERT_CHUNK).map((e) => ({
+        workspaceId: p.workspaceId,
+        runId: p.runId,
+        syncId: p.syncId,
+        kind: e.kind,
+        recordKey: e.recordKey,
+        field: e.field ?? null,
+        reason: e.reason.length > MAX_REASON ? `${e.reason.slice(0, MAX_REASON - 1)}…` : e.reason,
+        code: e.code ?? null,
+      })),
+    });
+  }
+}
+
+/**
+ * Cancels a run: a queued run is cancelled at once; a running one is flagged and stops at its next page.
+ * Answers what happened, or null when the run is not active (or not in this workspace).
+ */
+export async function requestRunCancel(p: { runId: string; workspaceId: string }): Promise<"cancelled" | "requested" | null> {
+  const db = await getDb();
+  if (await transitionRun({ runId: p.runId, workspaceId: p.workspaceId, from: ["QUEUED"], to: "CANCELLED", data: { cancelRequested: true } })) {
+    await appendRunLog(p.runId, "info", "cancel", "Cancelled before it started");
+    return "cancelled";
+  }
+  const { count } = await db.syncRun.updateMany({
+    where: { id: p.runId, workspaceId: p.workspaceId, status: "RUNNING" },
+    data: { cancelRequested: true },
+  });
+  if (count === 0) return null;
+  await appendRunLog(p.runId, "info", "cancel", "Cancel requested: the run stops after the page in progress");
+  return "requested";
+}
