@@ -49,7 +49,7 @@ const schema = z.object({
 });
 
 function loadEmbeddedSecrets(dataDir, log) {
-  const file = join(dataDir, "secrets.json");
+  const file = embeddedSecretsPath(dataDir);
   try {
     return JSON.parse(readFileSync(file, "utf8"));
   } catch {
@@ -72,6 +72,11 @@ function loadEmbeddedSecrets(dataDir, log) {
   }
 }
 
+/** Where embedded mode keeps its generated secrets (rotate-key rewrites it). */
+export function embeddedSecretsPath(dataDir) {
+  return join(dataDir, "secrets.json");
+}
+
 /** Parses a configuration object; exported for tests. Throws an Error naming every bad variable. */
 export function parseEnv(source, log = (m) => console.warn(m)) {
   const parsed = schema.safeParse(source);
@@ -86,6 +91,7 @@ export function parseEnv(source, log = (m) => console.warn(m)) {
       const secrets = loadEmbeddedSecrets(env.DATA_DIR, log);
       env.AUTH_SECRET ??= secrets.AUTH_SECRET;
       env.ENCRYPTION_KEY ??= secrets.ENCRYPTION_KEY;
+      env.ENCRYPTION_KEY_PREVIOUS ??= secrets.ENCRYPTION_KEY_PREVIOUS;
     }
   } else {
     const missing = ["AUTH_SECRET", "ENCRYPTION_KEY"].filter((k) => !env[k]);

@@ -5,6 +5,7 @@ import { authRouter } from "./routers/auth";
 import { connectionRouter } from "./routers/connection";
 import { invitationRouter } from "./routers/invitation";
 import { memberRouter } from "./routers/member";
+import { syncRouter } from "./routers/sync";
 import { workspaceRouter } from "./routers/workspace";
 
 export const appRouter = createTRPCRouter({
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   apiToken: apiTokenRouter,
   audit: auditRouter,
   connection: connectionRouter,
+  sync: syncRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -74,27 +74,42 @@ export const ZSchedule = z
     }
   });
 
-/** The settings that drive the engine (everything a Sync row stores besides ids and bookkeeping). */
-export const ZSyncSettings = z.object({
+export const ZInitialSync = z.enum(["all", "skip"]);
+
+const settingsFields = {
   model: ZModelQuery,
   /** Destination object id: profile | event (CleverTap), person | event (Customer.io). */
   object: z.string().trim().min(1),
   behavior: ZBehavior,
   syncKey: ZSyncKey,
-  mappings: z.array(ZMapping).default([]),
-  syncAllColumns: z.boolean().default(false),
+  mappings: z.array(ZMapping),
+  syncAllColumns: z.boolean(),
   event: ZEventSettings.nullish(),
-  initialSync: z.enum(["all", "skip"]).default("all"),
-  schedule: ZSchedule.default({ type: "manual" }),
-});
+  initialSync: ZInitialSync,
+  schedule: ZSchedule,
+};
 
-/** The body of `POST /api/v1/syncs` and of the create form. */
-export const ZSyncDefinition = ZSyncSettings.extend({
+const identityFields = {
   name: z.string().trim().min(1).max(200),
   sourceId: z.string().trim().min(1),
   destinationId: z.string().trim().min(1),
-  enabled: z.boolean().default(true),
+  enabled: z.boolean(),
+};
+
+/** The settings that drive the engine (everything a Sync row stores besides ids and bookkeeping). */
+export const ZSyncSettings = z.object({
+  ...settingsFields,
+  mappings: settingsFields.mappings.default([]),
+  syncAllColumns: settingsFields.syncAllColumns.default(false),
+  initialSync: settingsFields.initialSync.default("all"),
+  schedule: settingsFields.schedule.default({ type: "manual" }),
 });
+
+/** The body of `POST /api/v1/syncs` and of the create form. */
+export const ZSyncDefinition = ZSyncSettings.extend({ ...identityFields, enabled: identityFields.enabled.default(true) });
+
+/** The body of `PATCH /api/v1/syncs/{id}`: no defaults, so absent fields stay as they are. */
+export const ZSyncDefinitionPatch = z.object({ ...settingsFields, ...identityFields }).partial();
 
 export type ModelQueryInput = z.infer<typeof ZModelQuery>;
 export type Mapping = z.infer<typeof ZMapping>;
@@ -103,6 +118,7 @@ export type EventSettings = z.infer<typeof ZEventSettings>;
 export type Schedule = z.infer<typeof ZSchedule>;
 export type SyncSettings = z.infer<typeof ZSyncSettings>;
 export type SyncDefinition = z.infer<typeof ZSyncDefinition>;
+export type SyncDefinitionPatch = z.infer<typeof ZSyncDefinitionPatch>;
 export type DefinitionError = { field: string; message: string };
 
 /** The stored columns of a Sync row, as the engine reads them back. */

@@ -223,6 +223,7 @@ function formatPageLog(page: number, counts: PageCounts, skipped: boolean): stri
  * longer running (cancelled here when a cancel was requested).
  */
 export async function processNextPage(p: { runId: string; deps: EngineDeps }): Promise<StepResult> {
+  p.deps.signal?.throwIfAborted();
   const db = await getDb();
   const run = await loadRun(p.runId);
   if (run.status === "QUEUED") throw new Error(`Run ${run.id} has not been prepared`);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { createTRPCRouter, workspaceProcedure } from "~/server/api/trpc";
+import { ZModelQuery } from "~/server/sync/definition";
 import { hasPermission } from "~/server/services/workspaces/permissions";
 import { describeModelColumns, discoverSource, previewModel } from "~/server/services/connections/browse-source";
 import { createConnection } from "~/server/services/connections/create-connection";
@@ -9,11 +10,6 @@ import { listConnections } from "~/server/services/connections/list-connections"
 import { listConnectorTypes } from "~/server/services/connections/list-connector-types";
 import { testConnection } from "~/server/services/connections/test-connection";
 import { updateConnection } from "~/server/services/connections/update-connection";
-
-export const ZModelQuery = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("table"), schema: z.string(), table: z.string().min(1) }),
-  z.object({ type: z.literal("sql"), sql: z.string().min(1, "Write a SELECT query.") }),
-]);
 
 const ZColumn = z.object({ name: z.string(), type: z.enum(["string", "number", "boolean", "date", "json", "unknown"]), nativeType: z.string() });
 const ZTestResult = z.object({ ok: z.boolean(), message: z.string() });
@@ -33,11 +29,11 @@ export const connectionRouter = createTRPCRouter({
   create: workspaceProcedure
     .meta({ permission: "connections.write" })
     .input(z.object({ name: z.string(), type: z.string(), config: z.record(z.string(), z.unknown()) }))
-    .mutation(({ ctx, input }) => createConnection({ workspaceId: ctx.workspace.id, ...input, actor: ctx.actor })),
+    .mutation(({ ctx, input }) => createConnection({ ...input, workspaceId: ctx.workspace.id, actor: ctx.actor })),
   update: workspaceProcedure
     .meta({ permission: "connections.write" })
     .input(z.object({ connectionId: z.string(), name: z.string().optional(), config: z.record(z.string(), z.unknown()).optional() }))
-    .mutation(({ ctx, input }) => updateConnection({ workspaceId: ctx.workspace.id, ...input, actor: ctx.actor })),
+    .mutation(({ ctx, input }) => updateConnection({ ...input, workspaceId: ctx.workspace.id, actor: ctx.actor })),
   delete: workspaceProcedure
     .meta({ permission: "connections.write" })
     .input(z.object({ connectionId: z.string() }))
@@ -47,7 +43,7 @@ export const connectionRouter = createTRPCRouter({
     .meta({ permission: "connections.write" })
     .input(z.object({ connectionId: z.string().optional(), type: z.string().optional(), config: z.record(z.string(), z.unknown()).optional() }))
     .output(ZTestResult)
-    .mutation(({ ctx, input }) => testConnection({ workspaceId: ctx.workspace.id, ...input })),
+    .mutation(({ ctx, input }) => testConnection({ ...input, workspaceId: ctx.workspace.id })),
   discover: workspaceProcedure
     .meta({ permission: "syncs.read" })
     .input(z.object({ connectionId: z.string() }))

@@ -12,7 +12,6 @@ export const postgresConfigSchema = z
         help: "A full connection string, e.g. from your host's dashboard. Leave empty to fill in the fields below instead.",
         placeholder: "postgres://user:password@db.example.com:5432/analytics",
         secret: true,
-        group: "connection",
       }),
     host: z.string().trim().optional().meta({ label: "Host", placeholder: "db.example.com", help: "Host name or IP address of the server.", group: "connection" }),
     port: z.number().int().min(1).max(65535).default(5432).meta({ label: "Port", widget: "number", group: "connection" }),

@@ -147,8 +147,8 @@ export function describeSourceContract(name: string, setup: () => Promise<Source
       }
     });
 
-    it("describes a SQL model without reading it", async () => {
-      if (!f.supportsSql) return;
+    it("describes a SQL model without reading it", async ({ skip }) => {
+      if (!f.supportsSql) skip("the source has no SQL models");
       const columns = await f.connector.describeModel({
         config: f.config,
         model: { type: "sql", sql: `select * from ${tableSql}` },
@@ -228,8 +228,8 @@ export function describeSourceContract(name: string, setup: () => Promise<Source
       expect(one.total).toBe(f.nullKeyCount);
     });
 
-    it("a SQL model reads like a table", async () => {
-      if (!f.supportsSql) return;
+    it("a SQL model reads like a table", async ({ skip }) => {
+      if (!f.supportsSql) skip("the source has no SQL models");
       const model: ModelQuery = { type: "sql", sql: `select * from ${tableSql}` };
       const rows = await f.connector.readPage({ config: f.config, model, keyColumn: f.keyColumn, limit: 1000 });
       expect(rows.map((r) => String(keyOf(r)))).toEqual(f.expectedKeys.map(String));
@@ -240,8 +240,8 @@ export function describeSourceContract(name: string, setup: () => Promise<Source
       expect(preview.rows).toHaveLength(3);
     });
 
-    it("refuses write statements in a SQL model and changes nothing", async () => {
-      if (!f.supportsSql) return;
+    it("refuses write statements in a SQL model and changes nothing", async ({ skip }) => {
+      if (!f.supportsSql) skip("the source has no SQL models");
       const before = await f.connector.countRows({ config: f.config, model: tableModel });
       for (const sql of [`delete from ${tableSql}`, `select 1; drop table ${tableSql}`, `drop table ${tableSql}`]) {
         const model: ModelQuery = { type: "sql", sql };
@@ -256,8 +256,8 @@ export function describeSourceContract(name: string, setup: () => Promise<Source
       expect(await f.connector.countRows({ config: f.config, model: tableModel })).toBe(before);
     });
 
-    it("a SQL error surfaces the database's own message", async () => {
-      if (!f.supportsSql) return;
+    it("a SQL error surfaces the database's own message", async ({ skip }) => {
+      if (!f.supportsSql) skip("the source has no SQL models");
       const error = await expectRejection(
         f.connector.preview({ config: f.config, model: { type: "sql", sql: `select no_such_column_xyz from ${tableSql}` }, limit: 5 }),
         SourceQueryError,

@@ -4,6 +4,7 @@ export function describeWeakPassword(password: string, email?: string): string |
   if (password.length > 200) return "Use at most 200 characters.";
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((r) => r.test(password)).length;
   if (classes < 2) return "Mix at least two of: lower-case letters, upper-case letters, digits, symbols.";
-  if (email && password.toLowerCase().includes(email.split("@")[0]!.toLowerCase())) return "Do not use your email name in the password.";
+  const localPart = email?.split("@")[0]?.toLowerCase() ?? "";
+  if (localPart.length >= 4 && password.toLowerCase().includes(localPart)) return "Do not use your email name in the password.";
   return null;
 }

@@ -1,0 +1,27 @@
+import type { RunStatus } from "./sync-run-types";
+
+const TRIGGERS: Record<string, string> = { MANUAL: "Manual", SCHEDULE: "Schedule", API: "API" };
+
+export function formatTrigger(trigger: string, fullResync = false): string {
+  return `${TRIGGERS[trigger] ?? trigger}${fullResync ? " · full resync" : ""}`;
+}
+
+/** "850 ms", "12 s", "3 min 4 s", "1 h 2 min". */
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return "—";
+  if (ms < 1000) return `${ms} ms`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** Status words for screen readers and summaries. */
+export function describeRunStatus(status: RunStatus): string {
+  return status.toLowerCase().replaceAll("_", " ");
+}

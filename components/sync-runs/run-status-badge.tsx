@@ -1,0 +1,22 @@
+import { CheckCircle2, CircleSlash, Clock, Loader2, TriangleAlert, XCircle } from "lucide-react";
+import { Badge } from "~/components/ui/badge";
+import type { RunStatus } from "./sync-run-types";
+
+const STATUS: Record<RunStatus, { label: string; tone: "gray" | "green" | "red" | "amber" | "blue"; icon: typeof Clock }> = {
+  QUEUED: { label: "Queued", tone: "gray", icon: Clock },
+  RUNNING: { label: "Running", tone: "blue", icon: Loader2 },
+  SUCCEEDED: { label: "Succeeded", tone: "green", icon: CheckCircle2 },
+  SUCCEEDED_WITH_REJECTIONS: { label: "Succeeded with rejections", tone: "amber", icon: TriangleAlert },
+  FAILED: { label: "Failed", tone: "red", icon: XCircle },
+  CANCELLED: { label: "Cancelled", tone: "gray", icon: CircleSlash },
+};
+
+export function RunStatusBadge({ status }: { status: RunStatus }) {
+  const { label, tone, icon: Icon } = STATUS[status];
+  return (
+    <Badge tone={tone}>
+      <Icon className={status === "RUNNING" ? "h-3 w-3 animate-spin" : "h-3 w-3"} aria-hidden />
+      {label}
+    </Badge>
+  );
+}

@@ -1,0 +1,56 @@
+import { defineConfig, globalIgnores } from "eslint/config";
+import nextCoreWebVitals from "eslint-config-next/core-web-vitals";
+import nextTypescript from "eslint-config-next/typescript";
+
+// The engine layers (DESIGN.md) run inside Next.js route handlers, Inngest functions, the CLI and tests
+// alike, so they must not depend on any one of those hosts.
+const hostFrameworks = {
+  group: ["next", "next/*", "@trpc/*", "inngest", "inngest/*"],
+  message: "Engine code is framework-free: keep Next.js, tRPC and Inngest in app/, server/api/ and server/jobs/.",
+};
+const database = {
+  regex: "^(~/server/db|(\\.\\./)+db)(/|$)",
+  message: "Connectors talk to external systems only; the sync engine passes them what they need from the database.",
+};
+const upperLayers = {
+  regex: "^(~/server/(services|api)|(\\.\\./)+(services|api))(/|$)",
+  message: "The sync engine sits below services and the API: have the caller pass the data or a callback in.",
+};
+
+const config = defineConfig([
+  globalIgnores([
+    ".next/",
+    "node_modules/",
+    "server/db/generated/",
+    ".data/",
+    ".test-data/",
+    "test-results/",
+    "playwright-report/",
+    "next-env.d.ts",
+  ]),
+  ...nextCoreWebVitals,
+  ...nextTypescript,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" },
+      ],
+      "@typescript-eslint/no-unused-expressions": "error",
+    },
+  },
+  {
+    files: ["server/services/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [hostFrameworks] }] },
+  },
+  {
+    files: ["server/connectors/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [hostFrameworks, database] }] },
+  },
+  {
+    files: ["server/sync/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [hostFrameworks, upperLayers] }] },
+  },
+]);
+
+export default config;

@@ -1,0 +1,7 @@
+/** Next.js calls register() once per server process at boot. */
+export async function register() {
+  // Next.js inlines NEXT_RUNTIME per bundle, so the Node-only runner is left out of the edge bundle.
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { startEmbeddedRunner } = await import("~/server/jobs/local/start-embedded-runner");
+  startEmbeddedRunner();
+}

@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { createTRPCRouter, workspaceProcedure } from "~/server/api/trpc";
+import { ZModelQuery } from "~/server/sync/definition";
+import { createSync } from "~/server/services/syncs/create-sync";
+import { deleteSync } from "~/server/services/syncs/delete-sync";
+import { getSync } from "~/server/services/syncs/get-sync";
+import { listSyncs } from "~/server/services/syncs/list-syncs";
+import { previewSchedule } from "~/server/services/syncs/preview-schedule";
+import { suggestMappings } from "~/server/services/syncs/suggest-mappings";
+import { updateSync } from "~/server/services/syncs/update-sync";
+
+// The definition is validated by the service (public field names, per-field errors), so the router passes it through.
+const ZDefinitionBody = z.record(z.string(), z.unknown());
+
+export const syncRouter = createTRPCRouter({
+  list: workspaceProcedure
+    .meta({ permission: "syncs.read" })
+    .query(({ ctx }) => listSyncs({ workspaceId: ctx.workspace.id })),
+  get: workspaceProcedure
+    .meta({ permission: "syncs.read" })
+    .input(z.object({ syncId: z.string() }))
+    .query(({ ctx, input }) => getSync({ workspaceId: ctx.workspace.id, syncId: input.syncId })),
+  create: workspaceProcedure
+    .meta({ permission: "syncs.write" })
+    .input(z.object({ definition: ZDefinitionBody }))
+    .mutation(({ ctx, input }) => createSync({ workspaceId: ctx.workspace.id, definition: input.definition, actor: ctx.actor })),
+  update: workspaceProcedure
+    .meta({ permission: "syncs.write" })
+    .input(z.object({ syncId: z.string(), changes: ZDefinitionBody }))
+    .mutation(({ ctx, input }) => updateSync({ workspaceId: ctx.workspace.id, syncId: input.syncId, changes: input.changes, actor: ctx.actor })),
+  delete: workspaceProcedure
+    .meta({ permission: "syncs.write" })
+    .input(z.object({ syncId: z.string() }))
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(({ ctx, input }) => deleteSync({ workspaceId: ctx.workspace.id, syncId: input.syncId, actor: ctx.actor })),
+  previewSchedule: workspaceProcedure
+    .meta({ permission: "syncs.read" })
+    .input(z.object({ schedule: z.unknown() }))
+    .output(z.object({ description: z.string(), nextRuns: z.array(z.date()) }))
+    .query(({ input }) => previewSchedule({ schedule: input.schedule })),
+  suggestMappings: workspaceProcedure
+    .meta({ permission: "syncs.read" })
+    .input(z.object({ sourceId: z.string(), destinationId: z.string(), model: ZModelQuery, object: z.string(), exclude: z.array(z.string()).optional() }))
+    .query(({ ctx, input }) => suggestMappings({ ...input, workspaceId: ctx.workspace.id })),
+});

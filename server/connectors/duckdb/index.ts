@@ -1,0 +1,146 @@
+import type { DuckDBConnection, DuckDBResultReader, DuckDBValue } from "@duckdb/node-api";
+import { SourceQueryError } from "../errors";
+import { assertReadOnlySql } from "../sql-guard";
+import type { ModelQuery, Row, SourceCatalog, SourceColumn, SourceConnector } from "../types";
+import { type DuckdbConfig, duckdbConfigSchema, FILES_TABLE } from "./config";
+import { DATABASE_CATALOG, duckdbTimeouts, STATEMENT_TIMEOUT_CODE, withDuckdbSession } from "./session";
+import { convertDuckdbValue, mapDuckdbType } from "./values";
+
+export { duckdbConfigSchema, type DuckdbConfig, FILES_TABLE } from "./config";
+export { duckdbTimeouts } from "./session";
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** The model as a FROM item aliased `model`; SQL models are checked and wrapped as a subquery. */
+function buildFromItem(config: DuckdbConfig, model: ModelQuery): string {
+  if (model.type === "sql") return `(${assertReadOnlySql(model.sql)}) AS model`;
+  const catalog = config.mode === "database" ? `${quoteIdent(DATABASE_CATALOG)}.` : "";
+  return `${catalog}${quoteIdent(model.schema)}.${quoteIdent(model.table)} AS model`;
+}
+
+function clampLimit(limit: number): number {
+  return Math.max(1, Math.min(100_000, Math.floor(limit)));
+}
+
+function describeColumns(reader: DuckDBResultReader): SourceColumn[] {
+  const types = reader.columnTypes();
+  return reader.columnNames().map((name, i) => {
+    const nativeType = types[i]?.toString() ?? "UNKNOWN";
+    return { name, nativeType, type: mapDuckdbType(nativeType) };
+  });
+}
+
+function readRows(reader: DuckDBResultReader): Row[] {
+  return reader.convertRowObjects(convertDuckdbValue) as Row[];
+}
+
+/** `after` as a bind value; DuckDB casts it to the key column's type (a string keeps big integers exact). */
+function toBindValue(after: unknown): DuckDBValue {
+  if (after instanceof Date) return after.toISOString();
+  if (typeof after === "number" || typeof after === "string" || typeof after === "boolean" || typeof after === "bigint") return after;
+  throw new SourceQueryError(`Cannot page from a key of type ${typeof after}: key columns must hold numbers, text or dates.`);
+}
+
+async function countWhere(connection: DuckDBConnection, from: string, where = ""): Promise<number> {
+  const reader = await connection.runAndReadAll(`SELECT count(*) AS n FROM ${from} ${where}`);
+  return Number(readRows(reader)[0]?.n ?? 0);
+}
+
+type CatalogRow = { table_schema: string; table_name: string; column_name: string; data_type: string };
+
+export const duckdbConnector = {
+  id: "duckdb",
+  kind: "source",
+  label: "DuckDB / Parquet / CSV",
+  description:
+    "The embedded warehouse for files on this server: a DuckDB database file, or Parquet, CSV and JSON files read in place. Reads are read-only.",
+  verified: true,
+  configSchema: duckdbConfigSchema,
+
+  async check({ config, signal }) {
+    try {
+      const summary = await withDuckdbSession(config, { timeoutMs: duckdbTimeouts.interactiveMs, signal }, async (connection) => {
+        if (config.mode === "files") {
+          const columns = describeColumns(await connection.runAndReadAll(`SELECT * FROM ${FILES_TABLE.schema}.${FILES_TABLE.table} LIMIT 0`));
+          return `read ${config.files} as table ${FILES_TABLE.schema}.${FILES_TABLE.table} with ${columns.length} columns`;
+        }
+        const reader = await connection.runAndReadAll(
+          "SELECT count(*) AS n FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema NOT IN ('information_schema', 'pg_catalog')",
+        );
+        return `opened ${config.path} read-only: ${Number(readRows(reader)[0]?.n ?? 0)} tables and views`;
+      });
+      return { ok: true, message: `DuckDB ${summary}.` };
+    } catch (error) {
+      return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    }
+  },
+
+  async discover({ config, signal }) {
+    return withDuckdbSession(config, { timeoutMs: duckdbTimeouts.interactiveMs, signal }, async (connection) => {
+      const reader = await connection.runAndReadAll(
+        `SELECT table_schema, table_name, column_name, data_type
+           FROM information_schema.columns
+          WHERE table_catalog = current_database() AND table_schema NOT IN ('information_schema', 'pg_catalog')
+          ORDER BY table_schema, table_name, ordinal_position`,
+      );
+      const catalog: SourceCatalog = { schemas: [] };
+      for (const r of readRows(reader) as CatalogRow[]) {
+        let schema = catalog.schemas.at(-1);
+        if (schema?.name !== r.table_schema) catalog.schemas.push((schema = { name: r.table_schema, tables: [] }));
+        let table = schema.tables.at(-1);
+        if (table?.name !== r.table_name) schema.tables.push((table = { schema: r.table_schema, name: r.table_name, columns: [] }));
+        table.columns.push({ name: r.column_name, nativeType: r.data_type, type: mapDuckdbType(r.data_type) });
+      }
+      return catalog;
+    });
+  },
+
+  async describeModel({ config, model, signal }) {
+    const from = buildFromItem(config, model);
+    return withDuckdbSession(config, { timeoutMs: duckdbTimeouts.interactiveMs, signal }, async (connection) =>
+      describeColumns(await connection.runAndReadAll(`SELECT * FROM ${from} LIMIT 0`)),
+    );
+  },
+
+  async preview({ config, model, limit, signal }) {
+    const from = buildFromItem(config, model);
+    return withDuckdbSession(config, { timeoutMs: duckdbTimeouts.interactiveMs, signal }, async (connection) => {
+      const reader = await connection.runAndReadAll(`SELECT * FROM ${from} LIMIT ${clampLimit(limit)}`);
+      return { columns: describeColumns(reader), rows: readRows(reader) };
+    });
+  },
+
+  async countRows({ config, model, signal }) {
+    const from = buildFromItem(config, model);
+    try {
+      return await withDuckdbSession(config, { timeoutMs: duckdbTimeouts.interactiveMs, signal }, (connection) => countWhere(connection, from));
+    } catch (error) {
+      // A count that outlives the interactive time limit is not cheap: the progress bar goes without.
+      if (error instanceof SourceQueryError && error.options.code === STATEMENT_TIMEOUT_CODE) return null;
+      throw error;
+    }
+  },
+
+  async readPage({ config, model, keyColumn, after, limit, signal }) {
+    const from = buildFromItem(config, model);
+    const key = `model.${quoteIdent(keyColumn)}`;
+    return withDuckdbSession(config, { timeoutMs: duckdbTimeouts.pageMs, signal }, async (connection) => {
+      const reader =
+        after === undefined
+          ? await connection.runAndReadAll(`SELECT * FROM ${from} WHERE ${key} IS NOT NULL ORDER BY ${key} LIMIT ${clampLimit(limit)}`)
+          : await connection.runAndReadAll(`SELECT * FROM ${from} WHERE ${key} >= $1 ORDER BY ${key} LIMIT ${clampLimit(limit)}`, [toBindValue(after)]);
+      return readRows(reader);
+    });
+  },
+
+  async readNullKeyRows({ config, model, keyColumn, limit, signal }) {
+    const from = buildFromItem(config, model);
+    const key = `model.${quoteIdent(keyColumn)}`;
+    return withDuckdbSession(config, { timeoutMs: duckdbTimeouts.pageMs, signal }, async (connection) => {
+      const reader = await connection.runAndReadAll(`SELECT * FROM ${from} WHERE ${key} IS NULL LIMIT ${clampLimit(limit)}`);
+      return { rows: readRows(reader), total: await countWhere(connection, from, `WHERE ${key} IS NULL`) };
+    });
+  },
+} satisfies SourceConnector<DuckdbConfig>;

@@ -1,0 +1,27 @@
+/**
+ * When Inngest cancels an execute-sync-run (cancelOn), no later step runs, so the run's row would stay
+ * RUNNING: this marks it CANCELLED. A page still in flight at that moment cannot commit afterwards (its
+ * commit is guarded on RUNNING), so at most that one page is sent again by the next run.
+ */
+import { appendRunLog, transitionRun } from "~/server/sync/run-status";
+import { inngest } from "../client";
+
+export const finishCancelledRun = inngest.createFunction(
+  {
+    id: "finish-cancelled-run",
+    name: "Finish cancelled sync run",
+    triggers: [{ event: "inngest/function.cancelled", if: "event.data.event.name == 'sync/run.requested'" }],
+    retries: 3,
+  },
+  async ({ event, step }) => {
+    const original = (event.data as { event?: { data?: { runId?: unknown } } }).event;
+    const runId = original?.data?.runId;
+    if (typeof runId !== "string") return { cancelled: false };
+    const cancelled = await step.run("mark-cancelled", async () => {
+      const moved = await transitionRun({ runId, from: ["QUEUED", "RUNNING"], to: "CANCELLED" });
+      if (moved) await appendRunLog(runId, "info", "cancel", "Cancelled");
+      return moved;
+    });
+    return { cancelled };
+  },
+);

@@ -1,0 +1,26 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "~/env.js";
+
+describe("configuration", () => {
+  it("generates and then reuses embedded secrets, with a warning", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tw-env-"));
+    const warnings: string[] = [];
+    const first = parseEnv({ DATA_DIR: dir }, (m: string) => warnings.push(m));
+    expect(warnings[0]).toMatch(/generated them into/);
+    expect(Buffer.from(first.ENCRYPTION_KEY!, "base64")).toHaveLength(32);
+    const again = parseEnv({ DATA_DIR: dir }, (m: string) => warnings.push(m));
+    expect(again.ENCRYPTION_KEY).toBe(first.ENCRYPTION_KEY);
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(dir, "secrets.json"), "utf8")).AUTH_SECRET).toBe(first.AUTH_SECRET);
+  });
+
+  it("names the variable that is wrong", () => {
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: must be a postgres/);
+    expect(() => parseEnv({ DATABASE_URL: "postgres://h/db" })).toThrow(/AUTH_SECRET: required when DATABASE_URL is set/);
+    expect(() => parseEnv({ DATABASE_URL: "postgres://h/db", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: "short" })).toThrow(/ENCRYPTION_KEY: must be 32 bytes/);
+    expect(() => parseEnv({ CLEVERTAP_API_BASE_URL: "not a url", DATA_DIR: mkdtempSync(join(tmpdir(), "tw-env-")) }, () => {})).toThrow(/CLEVERTAP_API_BASE_URL/);
+  });
+});

@@ -1,0 +1,43 @@
+import { getDb } from "~/server/db/client";
+import { AppError } from "~/server/lib/errors";
+import { createId } from "~/server/lib/ids";
+import { computeNextRunAt } from "~/server/jobs/schedule";
+import { ZSyncDefinition } from "~/server/sync/definition";
+import { recordAuditEntry, type Actor } from "~/server/services/audit/record-audit-entry";
+import { checkSyncDefinition } from "./check-sync-definition";
+import { parseDefinitionInput } from "./parse-definition-input";
+import { SYNC_VIEW_INCLUDE, toSyncView } from "./sync-view";
+
+export async function createSync({ workspaceId, definition, actor }: { workspaceId: string; definition: unknown; actor: Actor }) {
+  const parsed = parseDefinitionInput(ZSyncDefinition, definition);
+  const { name, sourceId, destinationId, enabled, ...settings } = parsed;
+  const db = await getDb();
+  if (await db.sync.findFirst({ where: { workspaceId, name }, select: { id: true } })) {
+    throw new AppError("CONFLICT", `A sync named "${name}" already exists.`, { fieldErrors: { name: "Name already in use." } });
+  }
+  await checkSyncDefinition({ workspaceId, sourceId, destinationId, settings });
+  const row = await db.sync.create({
+    data: {
+      id: createId("sync"),
+      workspaceId,
+      name,
+      sourceId,
+      destinationId,
+      enabled,
+      model: settings.model,
+      object: settings.object,
+      behavior: settings.behavior,
+      syncKey: settings.syncKey,
+      mappings: settings.mappings,
+      syncAllColumns: settings.syncAllColumns,
+      event: settings.event ?? undefined,
+      initialSync: settings.initialSync,
+      schedule: settings.schedule,
+      nextRunAt: enabled ? computeNextRunAt(settings.schedule, new Date()) : null,
+      createdById: actor.userId ?? null,
+    },
+    include: SYNC_VIEW_INCLUDE,
+  });
+  await recordAuditEntry({ workspaceId, actor, action: "sync.create", targetType: "sync", targetId: row.id, targetName: name });
+  return toSyncView(row);
+}

@@ -1,0 +1,48 @@
+import type { Sync, SyncRun } from "~/server/db/generated/client";
+import { describeSchedule } from "~/server/jobs/schedule";
+import { parseStoredSettings } from "~/server/sync/definition";
+
+export type RunSummary = Pick<SyncRun, "id" | "status" | "trigger" | "queuedAt" | "startedAt" | "finishedAt" | "rowsRead" | "rowsCreated" | "rowsUpdated" | "rowsRejected" | "rowsInvalid">;
+
+/** A sync as the UI and the REST API show it: the public definition plus bookkeeping. */
+export function toSyncView(row: Sync & { source?: { name: string; type: string }; destination?: { name: string; type: string }; runs?: RunSummary[] }) {
+  const settings = parseStoredSettings(row);
+  const lastRun = row.runs?.[0];
+  return {
+    id: row.id,
+    name: row.name,
+    sourceId: row.sourceId,
+    destinationId: row.destinationId,
+    ...settings,
+    enabled: row.enabled,
+    nextRunAt: row.nextRunAt,
+    scheduleDescription: describeSchedule(settings.schedule),
+    source: row.source ? { name: row.source.name, type: row.source.type } : null,
+    destination: row.destination ? { name: row.destination.name, type: row.destination.type } : null,
+    lastRun: lastRun
+      ? {
+          id: lastRun.id,
+          status: lastRun.status,
+          trigger: lastRun.trigger,
+          queuedAt: lastRun.queuedAt,
+          startedAt: lastRun.startedAt,
+          finishedAt: lastRun.finishedAt,
+          counts: { read: lastRun.rowsRead, created: lastRun.rowsCreated, updated: lastRun.rowsUpdated, rejected: lastRun.rowsRejected, invalid: lastRun.rowsInvalid },
+        }
+      : null,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export type SyncView = ReturnType<typeof toSyncView>;
+
+export const SYNC_VIEW_INCLUDE = {
+  source: { select: { name: true, type: true } },
+  destination: { select: { name: true, type: true } },
+  runs: {
+    orderBy: { queuedAt: "desc" as const },
+    take: 1,
+    select: { id: true, status: true, trigger: true, queuedAt: true, startedAt: true, finishedAt: true, rowsRead: true, rowsCreated: true, rowsUpdated: true, rowsRejected: true, rowsInvalid: true },
+  },
+};

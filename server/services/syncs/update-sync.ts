@@ -1,0 +1,46 @@
+import { getDb } from "~/server/db/client";
+import { AppError, notFound } from "~/server/lib/errors";
+import { computeNextRunAt } from "~/server/jobs/schedule";
+import { parseStoredSettings, ZSyncDefinition } from "~/server/sync/definition";
+import { recordAuditEntry, type Actor } from "~/server/services/audit/record-audit-entry";
+import { checkSyncDefinition } from "./check-sync-definition";
+import { parseDefinitionInput } from "./parse-definition-input";
+import { SYNC_VIEW_INCLUDE, toSyncView } from "./sync-view";
+
+/** Applies a partial definition (PATCH semantics) over the stored one and validates the result as a whole. */
+export async function updateSync({ workspaceId, syncId, changes, actor }: { workspaceId: string; syncId: string; changes: Record<string, unknown>; actor: Actor }) {
+  const db = await getDb();
+  const row = await db.sync.findFirst({ where: { id: syncId, workspaceId } });
+  if (!row) throw notFound("Sync");
+  const current = { name: row.name, sourceId: row.sourceId, destinationId: row.destinationId, enabled: row.enabled, ...parseStoredSettings(row) };
+  const parsed = parseDefinitionInput(ZSyncDefinition, { ...current, ...changes });
+  const { name, sourceId, destinationId, enabled, ...settings } = parsed;
+  if (name !== row.name && (await db.sync.findFirst({ where: { workspaceId, name, NOT: { id: row.id } }, select: { id: true } }))) {
+    throw new AppError("CONFLICT", `A sync named "${name}" already exists.`, { fieldErrors: { name: "Name already in use." } });
+  }
+  const definitionChanged = Object.keys(changes).some((k) => k !== "name" && k !== "enabled");
+  if (definitionChanged) await checkSyncDefinition({ workspaceId, sourceId, destinationId, settings });
+  const scheduleChanged = "schedule" in changes || "enabled" in changes;
+  const updated = await db.sync.update({
+    where: { id: row.id },
+    data: {
+      name,
+      sourceId,
+      destinationId,
+      enabled,
+      model: settings.model,
+      object: settings.object,
+      behavior: settings.behavior,
+      syncKey: settings.syncKey,
+      mappings: settings.mappings,
+      syncAllColumns: settings.syncAllColumns,
+      event: settings.event ?? undefined,
+      initialSync: settings.initialSync,
+      schedule: settings.schedule,
+      ...(scheduleChanged ? { nextRunAt: enabled ? computeNextRunAt(settings.schedule, new Date()) : null } : {}),
+    },
+    include: SYNC_VIEW_INCLUDE,
+  });
+  await recordAuditEntry({ workspaceId, actor, action: "sync.update", targetType: "sync", targetId: row.id, targetName: name, details: { fields: Object.keys(changes) } });
+  return toSyncView(updated);
+}

@@ -1,0 +1,40 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { closeDb } from "~/server/db/client";
+import { AppError } from "~/server/lib/errors";
+import { describeWeakPassword } from "./password-policy";
+import { signUpUser } from "./sign-up-user";
+import { verifyCredentials } from "./verify-credentials";
+
+afterAll(() => closeDb());
+
+describe("password policy", () => {
+  it("explains weak passwords", () => {
+    expect(describeWeakPassword("short")).toMatch(/at least 10/);
+    expect(describeWeakPassword("alllowercaseletters")).toMatch(/Mix/);
+    expect(describeWeakPassword("Maryanne-2024", "maryanne@example.com")).toMatch(/email name/);
+    expect(describeWeakPassword("Correct-Horse-42")).toBeNull();
+  });
+});
+
+describe("accounts", () => {
+  it("signs up, refuses a second account for the email, and checks passwords", async () => {
+    const user = await signUpUser({ email: " Ann@Example.com ", password: "Correct-Horse-42" });
+    expect(user.email).toBe("ann@example.com");
+    await expect(signUpUser({ email: "ann@example.com", password: "Correct-Horse-42" })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(verifyCredentials({ email: "ANN@example.com", password: "Correct-Horse-42" })).resolves.toMatchObject({ id: user.id });
+    await expect(verifyCredentials({ email: "ann@example.com", password: "nope" })).rejects.toMatchObject({ code: "UNAUTHORIZED", message: "Wrong email or password." });
+  });
+
+  it("slows down repeated failures for one email and lets the right password in after the lock", async () => {
+    await signUpUser({ email: "bob@example.com", password: "Correct-Horse-42" });
+    const start = new Date("2026-01-01T00:00:00Z");
+    for (let i = 0; i < 6; i++) {
+      await expect(verifyCredentials({ email: "bob@example.com", password: `bad-${i}`, now: start })).rejects.toMatchObject({ code: expect.stringMatching(/UNAUTHORIZED|TOO_MANY_REQUESTS/) });
+    }
+    const locked = await verifyCredentials({ email: "bob@example.com", password: "Correct-Horse-42", now: new Date(start.getTime() + 1000) }).catch((e: AppError) => e);
+    expect(locked).toBeInstanceOf(AppError);
+    expect((locked as AppError).code).toBe("TOO_MANY_REQUESTS");
+    expect((locked as AppError).message).toMatch(/Try again in \d+ seconds/);
+    await expect(verifyCredentials({ email: "bob@example.com", password: "Correct-Horse-42", now: new Date(start.getTime() + 60_000) })).resolves.toMatchObject({ email: "bob@example.com" });
+  });
+});
