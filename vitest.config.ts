@@ -17,6 +17,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    globalSetup: ["server/testing/vitest-global-setup.ts"],
     setupFiles: ["server/testing/vitest-setup.ts"],
   },
 });

@@ -22,6 +22,7 @@ TEST_SERVICES_DATA="$TEST_SERVICES_ROOT/.test-data"
 test_services_apt_updated=""
 test_services_pg_bin=""
 test_services_pg_root=""
+test_services_pg_in_tmp=""
 test_services_mysql_pid=""
 test_services_mysql_root=""
 test_services_mysql_run=""
@@ -150,6 +151,7 @@ start_private_postgres() {
       root=$(mktemp -d "${TMPDIR:-/tmp}/tidewater-pg.XXXXXX")
       chown postgres: "$root"
       test_services_pg_root=$root
+      test_services_pg_in_tmp=1
     fi
   fi
 
@@ -315,7 +317,11 @@ stop_test_services() {
   if [[ -n $test_services_pg_root && -f $test_services_pg_root/data/postmaster.pid ]]; then
     services_log "stopping the private PostgreSQL"
     as_postgres "$test_services_pg_bin/pg_ctl" -D "$test_services_pg_root/data" stop -m fast -w >/dev/null 2>&1 || true
-    rm -rf "$test_services_pg_root/data"
+    if [[ -n $test_services_pg_in_tmp ]]; then
+      rm -rf "$test_services_pg_root"
+    else
+      rm -rf "$test_services_pg_root/data"
+    fi
   fi
   test_services_pg_root=""
   if [[ -n $test_services_mysql_pid ]]; then

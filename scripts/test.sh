@@ -17,13 +17,22 @@ export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=f
 
 # shellcheck source=scripts/ensure-test-services.sh
 source scripts/ensure-test-services.sh
-trap stop_test_services EXIT
-trap 'exit 130' INT TERM
 
 started_at=$SECONDS
 summary=()
 any_failed=""
 build_failed=""
+running_setup=""
+
+on_exit() {
+  local code=$?
+  if [[ -n $running_setup ]]; then
+    printf -- '---- %s: FAILED (exit %s); nothing else can run without it\n' "$running_setup" "$code"
+  fi
+  stop_test_services
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
 
 elapsed() {
   local s=$((SECONDS - started_at))
@@ -34,12 +43,14 @@ section() {
   printf '\n==== %s  [%s] ====\n' "$1" "$(elapsed)"
 }
 
-# Setup must succeed for the checks to mean anything: a failure here ends the run.
+# Setup must succeed for the checks to mean anything: under `set -e` a failure here ends the run.
 setup_step() {
   local name=$1 t0=$SECONDS
   shift
   section "$name"
+  running_setup=$name
   "$@"
+  running_setup=""
   summary+=("$(printf '%-14s %-16s %4ss' "$name" "ok" $((SECONDS - t0)))")
 }
 
@@ -54,7 +65,6 @@ check_step() {
   fi
   printf -- '---- %s: %s in %ss\n' "$name" "$status" $((SECONDS - t0))
   summary+=("$(printf '%-14s %-16s %4ss' "$name" "$status" $((SECONDS - t0)))")
-  return "$code"
 }
 
 install_dependencies() {
@@ -119,11 +129,11 @@ rm -f test-results/vitest.json test-results/playwright.json
 setup_step "install" install_dependencies
 setup_step "services" ensure_test_services
 
-check_step "lint" npx --no-install eslint . || true
-check_step "typecheck" typecheck || true
-check_step "vitest" npx --no-install vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || true
-check_step "build" build || true
-check_step "e2e" e2e || true
+check_step "lint" npx --no-install eslint .
+check_step "typecheck" typecheck
+check_step "vitest" npx --no-install vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
+check_step "build" build
+check_step "e2e" e2e
 
 section "stopping services"
 stop_test_services

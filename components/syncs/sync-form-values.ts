@@ -11,6 +11,8 @@ export type MappingRow = {
   constant: string;
   to: string;
   type: FieldType;
+  /** Filled in by auto-matching (shown as such until the user edits the row). */
+  matched?: boolean;
 };
 
 export type ScheduleKind = "manual" | "minutes" | "hours" | "daily" | "cron";

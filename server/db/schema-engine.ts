@@ -26,8 +26,8 @@ function loadEngineModule(): Promise<EngineModule> {
     const runtime = await import("@prisma/schema-engine-wasm/schema_engine_bg");
     const require = createRequire(import.meta.url);
     const wasmPath = join(dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
-    const module = new WebAssembly.Module(await readFile(wasmPath));
-    const instance = new WebAssembly.Instance(module, {
+    const wasmModule = new WebAssembly.Module(await readFile(wasmPath));
+    const instance = new WebAssembly.Instance(wasmModule, {
       "./schema_engine_bg.js": runtime as unknown as WebAssembly.ModuleImports,
     });
     (runtime as unknown as { __wbg_set_wasm: (w: unknown) => void }).__wbg_set_wasm(instance.exports);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 
-process.env.DATA_DIR ??= mkdtempSync(join(tmpdir(), "tidewater-test-"));
+process.env.DATA_DIR ??= mkdtempSync(join(process.env.TIDEWATER_TEST_ROOT ?? tmpdir(), "data-"));
 process.env.AUTH_SECRET ??= randomBytes(32).toString("base64url");
 process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
 process.env.LOG_LEVEL ??= "warn";

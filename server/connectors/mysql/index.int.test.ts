@@ -100,14 +100,14 @@ describe("mysql connector", () => {
     });
     expect(await mysqlConnector.check({ config: configFor(db.url, { database: "no_such_db_xyz" }) })).toEqual({
       ok: false,
-      message: 'The database "no_such_db_xyz" does not exist on 127.0.0.1:3306.',
+      message: `The database "no_such_db_xyz" does not exist on ${config.host}:${config.port}.`,
     });
   });
 
   it("reports the server it reached", async () => {
     const result = await mysqlConnector.check({ config });
     expect(result.ok).toBe(true);
-    expect(result.message).toMatch(new RegExp(`^Connected to (MariaDB|MySQL) [\\d.]+ at 127\\.0\\.0\\.1:3306, database "${db.name}"`));
+    expect(result.message).toMatch(new RegExp(`^Connected to (MariaDB|MySQL) [\\d.]+ at ${config.host.replace(/\./g, "\\.")}:${config.port}, database "${db.name}"`));
   });
 
   it("returns values with their JavaScript types", async () => {

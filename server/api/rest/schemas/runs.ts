@@ -1,0 +1,115 @@
+import { z } from "zod";
+import type { RecordErrorKind, RunStatus, RunTrigger } from "~/server/db/generated/client";
+import type { RunView } from "~/server/services/sync-runs/run-view";
+import { ZVerification } from "~/server/sync/verify-run";
+import { toIso, ZPageQuery, ZTimestamp } from "./common";
+
+export const ZRunStatus = z
+  .enum(["queued", "running", "succeeded", "succeeded_with_rejections", "failed", "cancelled"])
+  .meta({ id: "RunStatus", description: "`succeeded_with_rejections`: finished, but some rows were invalid or refused by the destination (see the run's errors)." });
+
+export const ZRunCounts = z
+  .object({
+    read: z.number().int().meta({ description: "Rows read from the model." }),
+    invalid: z.number().int().meta({ description: "Rows not sent: null or duplicate key, or a value that cannot be converted or breaks a destination limit." }),
+    unchanged: z.number().int().meta({ description: "Rows whose mapped fields did not change since the destination last accepted them (not sent)." }),
+    created: z.number().int(),
+    updated: z.number().int(),
+    rejected: z.number().int().meta({ description: "Rows the destination refused; they are retried on the next run." }),
+    retried: z.number().int().meta({ description: "Rows sent again because an earlier run had them rejected." }),
+  })
+  .meta({ id: "RunCounts" });
+
+const ZPublicVerification = ZVerification.meta({
+  id: "Verification",
+  description: "Read-back of up to 20 delivered records and links to the destination; null until the run finished and was verified.",
+});
+
+export const ZRun = z
+  .object({
+    id: z.string(),
+    syncId: z.string(),
+    status: ZRunStatus,
+    trigger: z.enum(["manual", "schedule", "api"]),
+    fullResync: z.boolean(),
+    counts: ZRunCounts,
+    totalRows: z.number().int().nullable().meta({ description: "Rows in the model when the run started, when the source can count them." }),
+    queuedAt: ZTimestamp,
+    startedAt: ZTimestamp.nullable(),
+    finishedAt: ZTimestamp.nullable(),
+    error: z.string().nullable().meta({ description: "Why the run failed (status `failed`)." }),
+    verification: ZPublicVerification.nullable(),
+  })
+  .meta({ id: "Run" });
+
+export const ZRunList = z.object({ data: z.array(ZRun), nextCursor: z.string().nullable() }).meta({ id: "RunList" });
+
+export const ZRunListQuery = ZPageQuery;
+
+export const ZTriggerRunBody = z
+  .object({ fullResync: z.boolean().optional().meta({ description: "Forget what was sent before and send every row again." }) })
+  .optional()
+  .meta({ id: "TriggerRun" });
+
+export const ZTriggerRunResult = z
+  .object({
+    runId: z.string(),
+    alreadyRunning: z.boolean().meta({ description: "True when the sync already had a queued or running run: `runId` is that run." }),
+  })
+  .meta({ id: "TriggeredRun" });
+
+const ERROR_KINDS = { invalid: "INVALID", rejected: "REJECTED" } as const satisfies Record<string, RecordErrorKind>;
+
+export const ZRunErrorsQuery = z.object({
+  kind: z.enum(["invalid", "rejected"]).optional().meta({ description: "Only invalid rows, or only destination rejections." }),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().min(1).optional(),
+});
+
+export const ZRunErrorList = z
+  .object({
+    data: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.enum(["invalid", "rejected"]),
+        key: z.string().nullable().meta({ description: "The row's sync key; null for rows whose key is null." }),
+        field: z.string().nullable(),
+        reason: z.string(),
+        code: z.string().nullable().meta({ description: "The destination's own error code, when it gave one." }),
+        createdAt: ZTimestamp,
+      }),
+    ),
+    totals: z.object({ invalid: z.number().int(), rejected: z.number().int() }),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: "RunErrorList" });
+
+export function toRecordErrorKind(kind: "invalid" | "rejected" | undefined): RecordErrorKind | undefined {
+  return kind ? ERROR_KINDS[kind] : undefined;
+}
+
+export function toPublicRunStatus(status: RunStatus): z.output<typeof ZRunStatus> {
+  return status.toLowerCase() as z.output<typeof ZRunStatus>;
+}
+
+function toPublicTrigger(trigger: RunTrigger): "manual" | "schedule" | "api" {
+  return trigger.toLowerCase() as "manual" | "schedule" | "api";
+}
+
+export function toPublicRun(run: RunView): z.input<typeof ZRun> {
+  const verification = ZVerification.safeParse(run.verification);
+  return {
+    id: run.id,
+    syncId: run.syncId,
+    status: toPublicRunStatus(run.status),
+    trigger: toPublicTrigger(run.trigger),
+    fullResync: run.fullResync,
+    counts: run.counts,
+    totalRows: run.totalRows,
+    queuedAt: toIso(run.queuedAt),
+    startedAt: toIso(run.startedAt),
+    finishedAt: toIso(run.finishedAt),
+    error: run.error,
+    verification: verification.success ? verification.data : null,
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * The GoogleSQL the BigQuery source runs. Identifiers are backtick-quoted; values travel as named
+ * query parameters. A keyset position is bound as text and cast to the key column's type, because
+ * keys come back from JSON state as strings while BigQuery does not coerce a STRING parameter.
+ */
+import { SourceQueryError } from "../errors";
+import { assertReadOnlySql } from "../sql-guard";
+import type { ColumnType, ModelQuery } from "../types";
+
+export type BoundQuery = { query: string; params: Record<string, string> };
+
+export function quoteIdentifier(name: string): string {
+  return `\`${name.replace(/\\/g, "\\\\").replace(/`/g, "\\`")}\``;
+}
+
+/** The model as a FROM item aliased `m`; a table model names a dataset (its schema) of the project. */
+export function buildModelSource(model: ModelQuery, projectId: string): string {
+  if (model.type === "table") return `${quoteIdentifier(projectId)}.${quoteIdentifier(model.schema)}.${quoteIdentifier(model.table)} AS m`;
+  return `(${assertReadOnlySql(model.sql).trimEnd()}) AS m`;
+}
+
+function toLimit(limit: number): number {
+  if (!Number.isFinite(limit) || limit < 0) return 0;
+  return Math.floor(limit);
+}
+
+/** Legacy (REST schema) type names → the GoogleSQL names CAST accepts; null for types a key cannot have. */
+export function toCastType(nativeType: string): string | null {
+  const type = nativeType.toUpperCase();
+  const aliases: Record<string, string> = { INTEGER: "INT64", FLOAT: "FLOAT64", BOOLEAN: "BOOL" };
+  const name = aliases[type] ?? type;
+  return ["INT64", "FLOAT64", "NUMERIC", "BIGNUMERIC", "BOOL", "STRING", "DATE", "DATETIME", "TIME", "TIMESTAMP"].includes(name) ? name : null;
+}
+
+/** A key as text for the `after` parameter; timestamps in the ISO form BigQuery's CAST reads. */
+export function toKeyText(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
+
+export function buildReadPageQuery(p: {
+  model: ModelQuery;
+  projectId: string;
+  keyColumn: string;
+  /** The key column's BigQuery type; needed only with `after`. */
+  keyType?: string;
+  after?: unknown;
+  limit: number;
+}): BoundQuery {
+  const key = `m.${quoteIdentifier(p.keyColumn)}`;
+  const source = buildModelSource(p.model, p.projectId);
+  const hasAfter = p.after !== undefined && p.after !== null;
+  let condition = "";
+  if (hasAfter) {
+    const castType = toCastType(p.keyType ?? "");
+    if (!castType) {
+      throw new SourceQueryError(`Column "${p.keyColumn}" has type ${p.keyType ?? "unknown"}, which cannot be a sync key: choose a column of a scalar type (INT64, STRING, DATE, TIMESTAMP …).`);
+    }
+    condition = ` AND ${key} >= CAST(@after AS ${castType})`;
+  }
+  return {
+    query: `SELECT * FROM ${source} WHERE ${key} IS NOT NULL${condition} ORDER BY ${key} LIMIT ${toLimit(p.limit)}`,
+    params: hasAfter ? { after: toKeyText(p.after) } : {},
+  };
+}
+
+export function buildPreviewQuery(p: { model: ModelQuery; projectId: string; limit: number }): BoundQuery {
+  return { query: `SELECT * FROM ${buildModelSource(p.model, p.projectId)} LIMIT ${toLimit(p.limit)}`, params: {} };
+}
+
+/** Zero rows, so nothing is scanned or billed; the result still carries the schema. */
+export function buildDescribeQuery(p: { model: ModelQuery; projectId: string }): BoundQuery {
+  return buildPreviewQuery({ ...p, limit: 0 });
+}
+
+export function buildCountQuery(p: { model: ModelQuery; projectId: string; nullKeyColumn?: string }): BoundQuery {
+  const where = p.nullKeyColumn ? ` WHERE m.${quoteIdentifier(p.nullKeyColumn)} IS NULL` : "";
+  return { query: `SELECT COUNT(*) AS n FROM ${buildModelSource(p.model, p.projectId)}${where}`, params: {} };
+}
+
+export function buildNullKeyRowsQuery(p: { model: ModelQuery; projectId: string; keyColumn: string; limit: number }): BoundQuery {
+  return {
+    query: `SELECT * FROM ${buildModelSource(p.model, p.projectId)} WHERE m.${quoteIdentifier(p.keyColumn)} IS NULL LIMIT ${toLimit(p.limit)}`,
+    params: {},
+  };
+}
+
+/** Every column of one dataset, in table order (INFORMATION_SCHEMA is per dataset and location). */
+export function buildDatasetColumnsQuery(p: { projectId: string; dataset: string }): BoundQuery {
+  return {
+    query:
+      `SELECT table_name, column_name, data_type FROM ${quoteIdentifier(p.projectId)}.${quoteIdentifier(p.dataset)}.INFORMATION_SCHEMA.COLUMNS ` +
+      "ORDER BY table_name, ordinal_position",
+    params: {},
+  };
+}
+
+/** BigQuery types (REST schema names or INFORMATION_SCHEMA data types) → logical column types. */
+export function mapBigQueryType(nativeType: string): ColumnType {
+  const type = nativeType.toUpperCase().replace(/[<(].*$/, "").trim();
+  if (["INT64", "INTEGER", "FLOAT64", "FLOAT", "NUMERIC", "BIGNUMERIC", "DECIMAL", "BIGDECIMAL"].includes(type)) return "number";
+  if (["STRING", "TIME"].includes(type)) return "string";
+  if (["BOOL", "BOOLEAN"].includes(type)) return "boolean";
+  if (["DATE", "DATETIME", "TIMESTAMP"].includes(type)) return "date";
+  if (["JSON", "RECORD", "STRUCT", "ARRAY"].includes(type)) return "json";
+  return "unknown";
+}

@@ -1,0 +1,228 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Row, SourceColumn } from "~/server/connectors/types";
+import { getDb } from "~/server/db/client";
+import type { SyncSettings } from "~/server/sync/definition";
+import type { EngineDeps } from "~/server/sync/engine";
+import { createFakeDestination, createFakeSource, type FakeDestination, type FakeSource } from "~/server/sync/testing/fake-connectors";
+import { createSyncFixture, type SyncFixture } from "~/server/sync/testing/sync-fixture";
+import { requestSyncRun } from "~/server/services/sync-runs/request-sync-run";
+import { claimRun } from "./claim-run";
+import { startLocalRunner, type LocalRunner, type LocalRunnerOptions } from "./local-runner";
+
+const COLUMNS: SourceColumn[] = [{ name: "user_id", type: "string", nativeType: "text" }];
+const PAGE_SIZE = 10;
+const EVENT_SETTINGS: Partial<SyncSettings> & Pick<SyncSettings, "syncKey"> = {
+  object: "event",
+  behavior: "append",
+  syncKey: { column: "user_id" },
+  event: { name: { constant: "Signed Up" }, identityColumn: "user_id" },
+};
+
+function users(count: number): Row[] {
+  return Array.from({ length: count }, (_, i) => ({ user_id: `u${String(i).padStart(4, "0")}` }));
+}
+
+const runners: LocalRunner[] = [];
+afterEach(async () => {
+  await Promise.all(runners.splice(0).map((r) => r.stop()));
+});
+
+function start(deps: () => EngineDeps, options: Partial<LocalRunnerOptions> = {}): LocalRunner {
+  const runner = startLocalRunner({ pollMs: 50, scheduleTickMs: 0, cleanupEveryMs: 0, deps, ...options });
+  runners.push(runner);
+  return runner;
+}
+
+/** Deps that resolve the connections of several fixtures sharing one fake source and destination. */
+function depsFor(fixtures: SyncFixture[]): () => EngineDeps {
+  return () => {
+    const all = fixtures.map((f) => f.deps());
+    const first = all[0];
+    if (!first) throw new Error("no fixture");
+    return {
+      ...first,
+      async resolveConnectionConfig(connectionId, workspaceId) {
+        for (const deps of all) {
+          try {
+            return await deps.resolveConnectionConfig(connectionId, workspaceId);
+          } catch {
+            // not this fixture's connection
+          }
+        }
+        throw new Error(`Unknown connection ${connectionId}`);
+      },
+    };
+  };
+}
+
+async function setup(rows: Row[], syncCount = 1) {
+  const source: FakeSource = createFakeSource({ rows, columns: COLUMNS });
+  const destination: FakeDestination = createFakeDestination({ maxBatchRecords: PAGE_SIZE });
+  const fixtures: SyncFixture[] = [];
+  for (let i = 0; i < syncCount; i += 1) {
+    fixtures.push(await createSyncFixture({ source, destination, settings: EVENT_SETTINGS, pageSize: PAGE_SIZE }));
+  }
+  return { source, destination, fixtures, deps: depsFor(fixtures) };
+}
+
+async function readRun(runId: string) {
+  const db = await getDb();
+  return db.syncRun.findUniqueOrThrow({ where: { id: runId }, include: { logs: { orderBy: { id: "asc" } } } });
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+async function waitForFinish(runId: string) {
+  return waitFor(`run ${runId} to finish`, async () => {
+    const run = await readRun(runId);
+    return run.status !== "QUEUED" && run.status !== "RUNNING" && run;
+  });
+}
+
+function eventCounts(destination: FakeDestination): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const event of destination.events) counts.set(event.key, (counts.get(event.key) ?? 0) + 1);
+  return counts;
+}
+
+describe("local runner", () => {
+  it("executes a queued run as soon as it is requested", async () => {
+    const { destination, fixtures, deps } = await setup(users(25));
+    const fixture = fixtures[0]!;
+    start(deps, { pollMs: 60_000 });
+
+    const { runId } = await requestSyncRun({ workspaceId: fixture.workspaceId, syncId: fixture.syncId, trigger: "MANUAL" });
+    const run = await waitForFinish(runId);
+
+    expect(run).toMatchObject({ status: "SUCCEEDED", rowsRead: 25, rowsCreated: 25, pagesCommitted: 3, claimedBy: null, leaseUntil: null });
+    expect(destination.events).toHaveLength(25);
+  });
+
+  it("resumes after a stop in the middle of a run, sending nothing twice", async () => {
+    const { destination, fixtures, deps } = await setup(users(60));
+    const fixture = fixtures[0]!;
+    const first = start(deps);
+    let stopping: Promise<void> | undefined;
+    destination.afterStore = (_records, request) => {
+      if (request === 3) stopping = first.stop();
+    };
+    const runId = await fixture.queueRun();
+    first.wake();
+    await waitFor("the first runner to be stopped", async () => stopping !== undefined);
+    await stopping;
+
+    const paused = await readRun(runId);
+    expect(paused).toMatchObject({ status: "RUNNING", pagesCommitted: 3, claimedBy: null, leaseUntil: null });
+    destination.afterStore = undefined;
+
+    start(deps);
+    const run = await waitForFinish(runId);
+
+    expect(run).toMatchObject({ status: "SUCCEEDED", rowsRead: 60, rowsCreated: 60, pagesCommitted: 6 });
+    expect(run.logs.map((l) => l.message)).toContainEqual(expect.stringContaining("Resuming after page 3"));
+    const counts = eventCounts(destination);
+    expect(counts.size).toBe(60);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it("takes over a run whose runner died mid-page: every row arrives, at most one batch twice", async () => {
+    const { destination, fixtures, deps } = await setup(users(60));
+    const fixture = fixtures[0]!;
+    const crashed = start(deps);
+    let freeze: () => void = () => {};
+    const frozen = new Promise<void>((resolve) => (freeze = resolve));
+    let reachedCrash = false;
+    // The third batch is stored by the destination, then the process "dies" before committing the page.
+    destination.afterStore = async (_records, request) => {
+      if (request !== 3) return;
+      reachedCrash = true;
+      await frozen;
+    };
+    const runId = await fixture.queueRun();
+    crashed.wake();
+    await waitFor("the runner to freeze mid-page", async () => reachedCrash);
+
+    const db = await getDb();
+    // The dead process stops renewing: let its lease run out.
+    await db.syncRun.update({ where: { id: runId }, data: { leaseUntil: new Date(Date.now() - 1000) } });
+    const survivor = start(deps);
+    const run = await waitForFinish(runId);
+    freeze();
+    await crashed.stop();
+
+    expect(run).toMatchObject({ status: "SUCCEEDED", rowsRead: 60, pagesCommitted: 6 });
+    expect(run.claimedBy).toBeNull();
+    const counts = eventCounts(destination);
+    expect(counts.size).toBe(60);
+    const duplicates = [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
+    expect(duplicates).toBeGreaterThan(0);
+    expect(duplicates).toBeLessThanOrEqual(PAGE_SIZE);
+    // The frozen runner woke up after the takeover and must not have committed anything.
+    expect(await readRun(runId)).toMatchObject({ status: "SUCCEEDED", rowsRead: 60, pagesCommitted: 6 });
+    expect(survivor.runnerId).not.toBe(crashed.runnerId);
+  });
+
+  it("never lets two runners process the same run", async () => {
+    const { destination, fixtures, deps } = await setup(users(30), 4);
+    destination.beforeWrite = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const runIds = await Promise.all(fixtures.map((f) => f.queueRun()));
+    const a = start(deps);
+    const b = start(deps);
+    a.wake();
+    b.wake();
+    const runs = await Promise.all(runIds.map((id) => waitForFinish(id)));
+
+    for (const run of runs) {
+      expect(run).toMatchObject({ status: "SUCCEEDED", rowsRead: 30, attempt: 1 });
+      expect(run.logs.filter((l) => l.message.startsWith("Resuming"))).toEqual([]);
+    }
+    // Every sync sent each key once: 4 events per key, never more.
+    const counts = eventCounts(destination);
+    expect(counts.size).toBe(30);
+    expect([...counts.values()].every((n) => n === 4)).toBe(true);
+  });
+
+  it("runs at most two runs at once in one runner", async () => {
+    const { destination, fixtures, deps } = await setup(users(20), 3);
+    const db = await getDb();
+    const runIds = await Promise.all(fixtures.map((f) => f.queueRun()));
+    const running: number[] = [];
+    destination.beforeWrite = async () => {
+      running.push(await db.syncRun.count({ where: { id: { in: runIds }, status: "RUNNING" } }));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    start(deps, { maxConcurrentRuns: 2 }).wake();
+    const runs = await Promise.all(runIds.map((id) => waitForFinish(id)));
+
+    expect(runs.map((r) => r.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
+    expect(Math.max(...running)).toBe(2);
+  });
+
+  it("hands a run to exactly one of two runners claiming at the same moment", async () => {
+    const { fixtures } = await setup(users(1));
+    const db = await getDb();
+    // Runs left by earlier tests in this database must not be claimable here.
+    await db.syncRun.updateMany({ where: { status: { in: ["QUEUED", "RUNNING"] } }, data: { leaseUntil: new Date(Date.now() + 86_400_000) } });
+    const runId = await fixtures[0]!.queueRun();
+    const claims = await Promise.all([
+      claimRun({ runnerId: "runner-a", leaseMs: 60_000 }),
+      claimRun({ runnerId: "runner-b", leaseMs: 60_000 }),
+    ]);
+    const winners = claims.filter((c) => c?.id === runId);
+    expect(winners).toHaveLength(1);
+    const run = await readRun(runId);
+    expect(["runner-a", "runner-b"]).toContain(run.claimedBy);
+    // Until the lease runs out nobody else gets it; afterwards another runner may take it over.
+    expect((await claimRun({ runnerId: "runner-c", leaseMs: 60_000 }))?.id).not.toBe(runId);
+    const later = new Date(Date.now() + 61_000);
+    expect((await claimRun({ runnerId: "runner-c", leaseMs: 60_000, now: later }))?.id).toBe(runId);
+  });
+});
