@@ -48,6 +48,12 @@ async function openCleverTapForm(page: Page, slug: string) {
   await expect(page.getByRole("heading", { name: "New CleverTap destination" })).toBeVisible();
 }
 
+/** After Finish: the new connection's own page (its id in the URL, not /new). */
+async function waitForConnectionPage(page: Page, name: string) {
+  await page.waitForURL(/\/connections\/(?!new)[^/?]+$/);
+  await expect(page.getByRole("heading", { name, exact: true, level: 1 })).toBeVisible();
+}
+
 async function fillCleverTap(page: Page, passcode: string) {
   await page.getByLabel("Account ID").fill(CLEVERTAP_ACCOUNT_ID);
   await page.getByLabel("Passcode").fill(passcode);
@@ -74,9 +80,14 @@ test("an admin adds CleverTap and PostgreSQL, tests both and browses a table", a
     await page.getByRole("link", { name: /^CleverTap/ }).click();
   });
 
-  await test.step("a wrong passcode is rejected with CleverTap's reason", async () => {
+  await test.step("empty fields and a wrong passcode are refused with specific messages", async () => {
     await expect(page.getByLabel("Name", { exact: true })).toHaveValue("CleverTap");
     await captureScreen(page, "04-clevertap-form");
+    await page.getByRole("button", { name: "Finish" }).click();
+    await expect(page.getByText("Enter the Account ID")).toBeVisible();
+    await expect(page.getByText("Choose the region of your CleverTap project")).toBeVisible();
+    await expect(page).toHaveURL(/\/connections\/new\?/);
+    await captureScreen(page, "04b-clevertap-form-errors");
     await fillCleverTap(page, "SIM-PASS-WRONG");
     await page.getByRole("button", { name: "Test", exact: true }).click();
     await expect(page.getByTestId("test-result")).toContainText(WRONG_PASSCODE_MESSAGE);
@@ -89,8 +100,7 @@ test("an admin adds CleverTap and PostgreSQL, tests both and browses a table", a
     await expect(page.getByTestId("test-result")).toContainText("Connection succeeded");
     await captureScreen(page, "06-clevertap-test-ok");
     await page.getByRole("button", { name: "Finish" }).click();
-    await page.waitForURL(/\/connections\/(?!new)[^/?]+$/);
-    await expect(page.getByRole("heading", { name: "CleverTap", level: 1 })).toBeVisible();
+    await waitForConnectionPage(page, "CleverTap");
     await expect(page.getByTestId("connection-status")).toContainText("Tested OK");
   });
 
@@ -99,11 +109,11 @@ test("an admin adds CleverTap and PostgreSQL, tests both and browses a table", a
     await expect(page.locator('input[type="password"]')).toHaveCount(0);
     await captureScreen(page, "07-clevertap-connection");
     await page.getByRole("button", { name: "Replace Passcode" }).click();
-    await expect(page.getByLabel("Passcode", { exact: true })).toHaveValue("");
+    await expect(page.getByLabel(/^Passcode/)).toHaveValue("");
     await page.getByRole("button", { name: "Keep the stored Passcode" }).click();
     await page.getByLabel("Name", { exact: true }).fill("CleverTap US");
     await page.getByLabel("Name", { exact: true }).press("Enter");
-    await expect(page.getByRole("heading", { name: "CleverTap US", level: 1 })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "CleverTap US", exact: true, level: 1 })).toBeVisible();
     await page.getByRole("button", { name: "Test", exact: true }).click();
     await expect(page.getByTestId("test-result")).toContainText("Connection succeeded");
     await expect(page.getByTestId("connection-status")).toContainText("Tested OK");
@@ -123,7 +133,7 @@ test("an admin adds CleverTap and PostgreSQL, tests both and browses a table", a
     await expect(page.getByTestId("test-result")).toContainText("Connection succeeded");
     await captureScreen(page, "09-postgres-form-tested");
     await page.getByRole("button", { name: "Finish" }).click();
-    await expect(page.getByRole("heading", { name: "Analytics DB", level: 1 })).toBeVisible();
+    await waitForConnectionPage(page, "Analytics DB");
     await expect(page.getByTestId("connection-status")).toContainText("Tested OK");
   });
 
@@ -140,23 +150,41 @@ test("an admin adds CleverTap and PostgreSQL, tests both and browses a table", a
 
   await test.step("a SQL preview shows rows, and the database's refusal of a write", async () => {
     await page.getByRole("tab", { name: "SQL query" }).click();
-    await page.getByLabel("SQL query").fill("select email, plan from customers where plan is not null order by id");
+    await page.getByRole("textbox", { name: "SQL query" }).fill("select email, plan from customers where plan is not null order by id");
     await page.getByRole("button", { name: "Preview" }).click();
     const preview = page.getByRole("table", { name: "Preview of the SQL query" });
     await expect(preview).toContainText("ada@example.com");
     await expect(preview.getByRole("row")).toHaveCount(3);
-    await page.getByLabel("SQL query").fill("select nickname from customers");
+    await page.getByRole("textbox", { name: "SQL query" }).fill("select nickname from customers");
     await page.getByRole("button", { name: "Preview" }).click();
-    await expect(page.getByRole("alert")).toContainText('column "nickname" does not exist');
-    await page.getByLabel("SQL query").fill("delete from customers");
+    const refusal = page.getByRole("alert").filter({ hasText: "The database refused this preview" });
+    await expect(refusal).toContainText('column "nickname" does not exist');
+    await page.getByRole("textbox", { name: "SQL query" }).fill("delete from customers");
     await page.getByRole("button", { name: "Preview" }).click();
-    await expect(page.getByRole("alert")).toContainText("only SELECT or WITH queries are allowed, and this one starts with DELETE");
+    await expect(refusal).toContainText("only SELECT or WITH queries are allowed, and this one starts with DELETE");
     await captureScreen(page, "11-postgres-sql-refused");
     const client = new pg.Client({ connectionString: source.url });
     await client.connect();
     const { rows } = await client.query<{ n: string }>("select count(*) as n from customers");
     await client.end();
     expect(Number(rows[0]?.n)).toBe(3);
+  });
+
+  await test.step("a stored configuration that fails its test shows why, on the page and in the list", async () => {
+    await page.goto(`/w/${slug}/connections/new?kind=destination&type=customerio`);
+    await page.getByLabel("Site ID").fill("sim-site");
+    await page.getByLabel(/^API Key/).fill("not-the-key");
+    await page.getByRole("button", { name: "Finish" }).click();
+    await waitForConnectionPage(page, "Customer.io");
+    await expect(page.getByTestId("connection-status")).toContainText("Not tested");
+    await page.getByRole("button", { name: "Test", exact: true }).click();
+    await expect(page.getByTestId("test-result")).toContainText("Connection failed");
+    await expect(page.getByTestId("connection-status")).toContainText("Failed: ");
+    await page.getByRole("link", { name: "Connections", exact: true }).first().click();
+    await expect(page.getByTestId("connection-row-Customer.io")).toContainText("Failed: ");
+    await captureScreen(page, "12a-connections-list-failed");
+    await page.getByRole("link", { name: "Analytics DB" }).click();
+    await waitForConnectionPage(page, "Analytics DB");
   });
 
   await test.step("an unused source can be deleted", async () => {
@@ -173,7 +201,7 @@ test("a MEMBER sees name, type and status but no credentials form", async ({ pag
   await openCleverTapForm(page, slug);
   await fillCleverTap(page, CLEVERTAP_PASSCODE);
   await page.getByRole("button", { name: "Finish" }).click();
-  await expect(page.getByRole("heading", { name: "CleverTap", level: 1 })).toBeVisible();
+  await waitForConnectionPage(page, "CleverTap");
   const connectionUrl = new URL(page.url()).pathname;
 
   const memberEmail = uniqueEmail("connections-member");
@@ -190,7 +218,7 @@ test("a MEMBER sees name, type and status but no credentials form", async ({ pag
     await captureScreen(memberPage, "13-member-connections");
 
     await memberPage.goto(connectionUrl);
-    await expect(memberPage.getByRole("heading", { name: "CleverTap", level: 1 })).toBeVisible();
+    await expect(memberPage.getByRole("heading", { name: "CleverTap", exact: true, level: 1 })).toBeVisible();
     await expect(memberPage.getByTestId("connection-type")).toContainText("CleverTap");
     await expect(memberPage.getByTestId("connection-status")).toContainText("Not tested");
     await expect(memberPage.getByText("Only admins can view or change credentials")).toBeVisible();

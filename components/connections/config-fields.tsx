@@ -27,9 +27,9 @@ function FieldLabel({ field }: { field: ConfigFieldView }) {
         <span className="ml-0.5 text-red-600" aria-hidden>
           *
         </span>
-      ) : (
+      ) : field.defaultValue === undefined ? (
         <span className="ml-1.5 text-xs font-normal text-slate-400">optional</span>
-      )}
+      ) : null}
     </>
   );
 }

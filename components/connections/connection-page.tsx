@@ -138,6 +138,7 @@ export function ConnectionPage({ connectionId }: { connectionId: string }) {
                 </Alert>
               ) : null}
             </div>
+            {c.kind === "source" ? <SourceBrowser connectionId={c.id} /> : null}
             {canWrite ? (
               <AdminSettings connection={c} />
             ) : (
@@ -151,7 +152,6 @@ export function ConnectionPage({ connectionId }: { connectionId: string }) {
                 </CardBody>
               </Card>
             )}
-            {c.kind === "source" ? <SourceBrowser connectionId={c.id} /> : null}
             {canWrite ? <DeleteConnectionCard connection={c} /> : null}
           </div>
         ) : null}

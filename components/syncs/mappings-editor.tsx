@@ -1,7 +1,7 @@
 "use client";
 
 import { ArrowRight, Plus, Sparkles, Trash2 } from "lucide-react";
-import { useFieldArray, useFormContext, useWatch } from "react-hook-form";
+import { useFormContext, useWatch, type UseFieldArrayReturn } from "react-hook-form";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { Input, Select } from "~/components/ui/field";
@@ -96,9 +96,25 @@ function MappingRowEditor({ index, columns, object, onRemove }: { index: number;
 }
 
 /** "Set Up Field Mappings": Specific Columns (auto-matched standard fields, custom fields, constants) or Sync All Columns. */
-export function MappingsEditor({ step, columns, object, destinationLabel, onAutoMatch, isMatching }: { step: number; columns: ModelColumn[]; object: DestinationObjectView; destinationLabel: string; onAutoMatch: () => void; isMatching: boolean }) {
+export function MappingsEditor({
+  step,
+  columns,
+  object,
+  destinationLabel,
+  mappings,
+  onAutoMatch,
+  isMatching,
+}: {
+  step: number;
+  columns: ModelColumn[];
+  object: DestinationObjectView;
+  destinationLabel: string;
+  mappings: UseFieldArrayReturn<SyncFormValues, "mappings">;
+  onAutoMatch: () => void;
+  isMatching: boolean;
+}) {
   const { register, control } = useFormContext<SyncFormValues>();
-  const { fields, append, remove } = useFieldArray({ control, name: "mappings" });
+  const { fields, append, remove } = mappings;
   const mode = useWatch({ control, name: "mappingMode" });
   const mappingsError = useSyncFieldError("mappings");
   return (

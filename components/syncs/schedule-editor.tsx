@@ -9,7 +9,7 @@ import { Spinner } from "~/components/ui/spinner";
 import { useWorkspace } from "~/components/workspace/workspace-context";
 import { FormSection } from "./form-section";
 import { controlIdFor, useSyncFieldError } from "./sync-form-errors";
-import { buildSchedule, type ScheduleDefinition, type ScheduleKind, type SyncFormValues } from "./sync-form-values";
+import { buildSchedule, type ScheduleDefinition, type ScheduleFormValues, type ScheduleKind, type SyncFormValues } from "./sync-form-values";
 
 const KINDS: { id: ScheduleKind; label: string }[] = [
   { id: "manual", label: "Manual (One-Time Sync: Run Sync Now)" },
@@ -38,14 +38,22 @@ function formatRun(date: Date, timeZone: string | undefined): string {
   }
 }
 
-/** "Set Sync Trigger": manual, every N minutes/hours, daily at a time, or cron in a time zone, with the next 5 runs. */
-export function ScheduleEditor({ step }: { step: number }) {
+/** The description and next 5 runs of the schedule being edited (shared by the editor and the summary). */
+export function useSchedulePreview(schedule: ScheduleFormValues) {
   const trpc = useTRPC();
   const workspace = useWorkspace();
+  const settled = useSettledSchedule(buildSchedule(schedule));
+  const query = useQuery({ ...trpc.sync.previewSchedule.queryOptions({ workspaceId: workspace.id, schedule: settled }), retry: false, placeholderData: (previous) => previous });
+  return { query, settled };
+}
+
+export type SchedulePreview = ReturnType<typeof useSchedulePreview>;
+
+/** "Set Sync Trigger": manual, every N minutes/hours, daily at a time, or cron in a time zone, with the next 5 runs. */
+export function ScheduleEditor({ step, schedulePreview }: { step: number; schedulePreview: SchedulePreview }) {
   const { register, control } = useFormContext<SyncFormValues>();
   const schedule = useWatch({ control, name: "schedule" });
-  const settled = useSettledSchedule(buildSchedule(schedule));
-  const preview = useQuery({ ...trpc.sync.previewSchedule.queryOptions({ workspaceId: workspace.id, schedule: settled }), retry: false, placeholderData: (previous) => previous });
+  const { query: preview, settled } = schedulePreview;
   const serverError = useSyncFieldError("schedule");
   const initialSyncError = useSyncFieldError("initialSync");
   const zone = settled.type === "cron" ? settled.timezone : undefined;

@@ -9,7 +9,7 @@ function describeModel(model: SyncDefinitionBody["model"]): string {
 }
 
 function describeFrom(from: SyncDefinitionBody["mappings"][number]["from"]): string {
-  return "column" in from ? from.column : `"${String(from.constant)}"`;
+  return "constant" in from ? `"${String(from.constant)}"` : (from.column ?? "—");
 }
 
 export type SummaryNames = { source?: string; destination?: string; object?: DestinationObjectView; scheduleDescription?: string };

@@ -6,6 +6,7 @@ import { connectionRouter } from "./routers/connection";
 import { invitationRouter } from "./routers/invitation";
 import { memberRouter } from "./routers/member";
 import { syncRouter } from "./routers/sync";
+import { syncRunRouter } from "./routers/sync-run";
 import { workspaceRouter } from "./routers/workspace";
 
 export const appRouter = createTRPCRouter({
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   connection: connectionRouter,
   sync: syncRouter,
+  syncRun: syncRunRouter,
 });
 
 export type AppRouter = typeof appRouter;

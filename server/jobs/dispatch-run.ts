@@ -3,7 +3,8 @@
  * the run queued forever, so a failed send fails the run with the reason.
  */
 import { failRun } from "~/server/sync/engine";
-import { sendRunRequested } from "./inngest/events";
+import { logger } from "~/server/lib/logger";
+import { sendRunCancelRequested, sendRunRequested } from "./inngest/events";
 import { wakeLocalRunners } from "./local/wake-signal";
 import { getJobRunnerKind } from "./runner-kind";
 
@@ -21,4 +22,15 @@ export async function dispatchRun(run: QueuedRunRef): Promise<void> {
     await failRun({ runId: run.runId, error: new Error(`Could not hand the run to Inngest: ${reason}`) });
     throw error;
   }
+}
+
+/**
+ * Tells the job path a cancel was requested. The database flag already stops the run at its next page
+ * on both paths; with Inngest the event also ends a waiting run sooner, so a failed send is only logged.
+ */
+export async function dispatchRunCancel(run: { runId: string; syncId: string; workspaceId: string }): Promise<void> {
+  if (getJobRunnerKind() === "in-process") return;
+  await sendRunCancelRequested(run).catch((error: unknown) => {
+    logger.warn("Could not send the cancel event to Inngest", { runId: run.runId, error });
+  });
 }

@@ -9,7 +9,7 @@ import { logger } from "~/server/lib/logger";
 import { lockSync, queueRunForLockedSync, type QueuedRun } from "~/server/services/sync-runs/queue-run";
 import { ZSchedule } from "~/server/sync/definition";
 import { appendRunLog } from "~/server/sync/run-status";
-import { computeNextRunAt } from "./schedule";
+import { computeNextRunAt } from "~/server/sync/schedule";
 
 export type DueRun = QueuedRun & {
   /** The occurrence this run is for (ISO), which makes the scheduled event id deterministic. */

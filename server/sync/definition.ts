@@ -3,10 +3,10 @@
  * that need the destination's objects and the model's columns. Services validate on save; the engine
  * re-validates at the start of each run because models and destinations change under a saved sync.
  */
-import { Cron } from "croner";
 import { z } from "zod";
 import type { ColumnType, DestinationConnector, DestinationObject, FieldType, SourceColumn } from "~/server/connectors/types";
 import { convertValue } from "./convert";
+import { parseCron } from "./schedule";
 
 export const ZModelQuery = z.discriminatedUnion("type", [
   z.object({ type: z.literal("table"), schema: z.string().trim().min(1), table: z.string().trim().min(1) }),
@@ -41,24 +41,6 @@ export const ZEventSettings = z.object({
   timestampColumn: z.string().trim().min(1).optional(),
 });
 
-function isValidTimeZone(timezone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isValidCron(expression: string, timezone: string): boolean {
-  try {
-    new Cron(expression, { timezone, paused: true });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export const ZSchedule = z
   .discriminatedUnion("type", [
     z.object({ type: z.literal("manual") }),
@@ -67,10 +49,11 @@ export const ZSchedule = z
   ])
   .superRefine((schedule, ctx) => {
     if (schedule.type !== "cron") return;
-    if (!isValidTimeZone(schedule.timezone)) {
-      ctx.addIssue({ code: "custom", path: ["timezone"], message: `"${schedule.timezone}" is not a known time zone (e.g. UTC, Europe/Berlin)` });
-    } else if (!isValidCron(schedule.expression, schedule.timezone)) {
-      ctx.addIssue({ code: "custom", path: ["expression"], message: `"${schedule.expression}" is not a valid cron expression (e.g. "0 * * * *")` });
+    try {
+      parseCron(schedule.expression, schedule.timezone);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      ctx.addIssue({ code: "custom", path: [/time zone/.test(message) ? "timezone" : "expression"], message });
     }
   });
 

@@ -100,6 +100,9 @@ export class ClevertapSimStore {
   readonly accounts = new Map<string, SimAccount>();
   profiles: SimProfile[] = [];
   events: SimEvent[] = [];
+  /** Lookups by identity and CleverTap ID, so large syncs are not quadratic in the simulator. */
+  private readonly byIdentity = new Map<string, SimProfile>();
+  private readonly byObjectId = new Map<string, SimProfile>();
   faults: SimFaults = {};
   stats: SimStats = createStats();
   readonly countRequests = new Map<number, number>();
@@ -111,20 +114,36 @@ export class ClevertapSimStore {
 
   reset(): void {
     this.profiles = [];
+    this.byIdentity.clear();
+    this.byObjectId.clear();
     this.events = [];
     this.faults = {};
     this.stats = createStats();
     this.countRequests.clear();
   }
 
+  addProfile(profile: SimProfile): void {
+    this.profiles.push(profile);
+    this.indexProfile(profile);
+  }
+
+  /** Call again after a profile's identity changes. */
+  indexProfile(profile: SimProfile): void {
+    if (profile.identity !== undefined) this.byIdentity.set(`${profile.accountId}\u0000${profile.identity}`, profile);
+    this.byObjectId.set(`${profile.accountId}\u0000${profile.objectId.toLowerCase()}`, profile);
+  }
+
   findProfile(accountId: string, by: { identity?: string; objectId?: string; email?: string }): SimProfile | undefined {
-    return this.profiles.find(
-      (p) =>
-        p.accountId === accountId &&
-        ((by.identity !== undefined && p.identity === by.identity) ||
-          (by.objectId !== undefined && p.objectId.toLowerCase() === by.objectId.toLowerCase()) ||
-          (by.email !== undefined && p.profileData.Email === by.email)),
-    );
+    if (by.identity !== undefined) {
+      const found = this.byIdentity.get(`${accountId}\u0000${by.identity}`);
+      if (found) return found;
+    }
+    if (by.objectId !== undefined) {
+      const found = this.byObjectId.get(`${accountId}\u0000${by.objectId.toLowerCase()}`);
+      if (found) return found;
+    }
+    if (by.email !== undefined) return this.profiles.find((p) => p.accountId === accountId && p.profileData.Email === by.email);
+    return undefined;
   }
 
   /** Profiles and events of one account, as an accepted-records listing. */
@@ -252,16 +271,20 @@ function applyRecord(store: ClevertapSimStore, accountId: string, record: Record
   if (!profile) {
     // An unknown identity creates a profile (documented); a custom objectId becomes the CleverTap ID.
     profile = { accountId, objectId: objectId ?? newObjectId(), identity, profileData: {}, events: {} };
-    store.profiles.push(profile);
+    store.addProfile(profile);
   } else if (identity !== undefined && profile.identity === undefined) {
     profile.identity = identity;
+    store.indexProfile(profile);
   }
   const ts = typeof record.ts === "number" ? record.ts : nowSeconds;
   if (record.type === "profile") {
     const data = record.profileData as Record<string, unknown>;
     const { identity: addedIdentity, ...rest } = data;
     const added = readIdentifier(addedIdentity);
-    if (added !== undefined) profile.identity = added;
+    if (added !== undefined) {
+      profile.identity = added;
+      store.indexProfile(profile);
+    }
     Object.assign(profile.profileData, rest);
   } else if (record.type === "event") {
     const evtName = record.evtName as string;

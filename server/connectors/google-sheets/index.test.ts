@@ -244,7 +244,7 @@ describe("google-sheets connector", () => {
     await expect(googleSheetsConnector.preview({ config: config("sheet-people"), model, limit: 5 })).rejects.toBeInstanceOf(SourceQueryError);
   });
 
-  it("orders text keys by code point and accepts `after` as returned", async () => {
+  it("orders text keys by character code and accepts `after` as returned", async () => {
     const model = { type: "table" as const, schema: "People export", table: "People" };
     const all = await googleSheetsConnector.readPage({ config: config("sheet-people"), model, keyColumn: "email", limit: 10 });
     expect(all.map((r) => r.email)).toEqual(["C@example.com", "a@example.com", "b@example.com"]);

@@ -142,7 +142,7 @@ export function buildSheetTable(p: { sheetTitle: string; values: Cell[][]; first
   return { columns, rows };
 }
 
-/** Orders keys like the column's type: numbers and dates by value, text by code point. */
+/** Orders keys like the column's type: numbers and dates by value, text by character code (no locale). */
 function toSortable(value: unknown, type: ColumnType): number | string {
   if (type === "number") return typeof value === "number" ? value : Number(value);
   if (type === "date") return (value instanceof Date ? value : new Date(String(value))).getTime();

@@ -5,7 +5,9 @@ import type { SyncSettings } from "~/server/sync/definition";
 import type { EngineDeps } from "~/server/sync/engine";
 import { createFakeDestination, createFakeSource, type FakeDestination, type FakeSource } from "~/server/sync/testing/fake-connectors";
 import { createSyncFixture, type SyncFixture } from "~/server/sync/testing/sync-fixture";
+import { cancelSyncRun } from "~/server/services/sync-runs/cancel-sync-run";
 import { requestSyncRun } from "~/server/services/sync-runs/request-sync-run";
+import { DestinationRequestError, SourceQueryError } from "~/server/connectors/errors";
 import { claimRun } from "./claim-run";
 import { startLocalRunner, type LocalRunner, type LocalRunnerOptions } from "./local-runner";
 
@@ -204,6 +206,52 @@ describe("local runner", () => {
 
     expect(runs.map((r) => r.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
     expect(Math.max(...running)).toBe(2);
+  });
+
+  it("stops a running run after the page in progress when it is cancelled", async () => {
+    const { destination, fixtures, deps } = await setup(users(60));
+    const fixture = fixtures[0]!;
+    destination.afterStore = async (_records, request) => {
+      if (request === 2) await cancelSyncRun({ workspaceId: fixture.workspaceId, runId });
+    };
+    const { runId } = await requestSyncRun({ workspaceId: fixture.workspaceId, syncId: fixture.syncId, trigger: "MANUAL" });
+    start(deps).wake();
+    const run = await waitForFinish(runId);
+
+    expect(run).toMatchObject({ status: "CANCELLED", pagesCommitted: 2, rowsRead: 20, claimedBy: null });
+    expect(destination.events).toHaveLength(20);
+  });
+
+  it("retries a run after a transient error, from its last committed page", async () => {
+    const { source, destination, fixtures, deps } = await setup(users(30));
+    const readPage = source.readPage.bind(source);
+    let reads = 0;
+    source.readPage = async (args) => {
+      reads += 1;
+      if (reads === 2) throw new SourceQueryError("connection reset by the warehouse");
+      return readPage(args);
+    };
+    const runId = await fixtures[0]!.queueRun();
+    start(deps, { retryDelayMs: 10 }).wake();
+    const run = await waitForFinish(runId);
+
+    expect(run).toMatchObject({ status: "SUCCEEDED", rowsRead: 30, attempt: 2 });
+    expect(run.logs.map((l) => l.message)).toContainEqual(expect.stringMatching(/^Attempt 1 of 3 failed: connection reset by the warehouse\. Retrying/));
+    expect(eventCounts(destination).size).toBe(30);
+    expect(destination.events).toHaveLength(30);
+  });
+
+  it("fails a run at once on a credentials error", async () => {
+    const { destination, fixtures, deps } = await setup(users(5));
+    destination.beforeWrite = () => {
+      throw new DestinationRequestError("Fake destination refused the credentials (HTTP 401)", { status: 401, retryable: false });
+    };
+    const runId = await fixtures[0]!.queueRun();
+    start(deps, { retryDelayMs: 10 }).wake();
+    const run = await waitForFinish(runId);
+
+    expect(run).toMatchObject({ status: "FAILED", attempt: 1, claimedBy: null, leaseUntil: null });
+    expect(run.error).toContain("HTTP 401");
   });
 
   it("hands a run to exactly one of two runners claiming at the same moment", async () => {

@@ -1,7 +1,7 @@
 /**
  * The embedded job runner: executes sync runs inside the app server when Inngest is not configured. It
  * claims queued runs (and runs whose runner died) from the database, runs the engine page by page while
- * renewing its lease, and ticks once a minute to queue due schedules. A restarted process resumes a run
+ * renewing its lease, then finalizes and verifies, and ticks once a minute to queue due schedules. A restarted process resumes a run
  * from its last committed page.
  */
 import { randomBytes } from "node:crypto";
@@ -12,6 +12,7 @@ import { describeRunError, isPermanentRunError } from "~/server/jobs/run-error";
 import { logger } from "~/server/lib/logger";
 import { cleanupOldRunData, failRun, finalizeRun, prepareRun, processNextPage, type EngineDeps } from "~/server/sync/engine";
 import { appendRunLog, transitionRun } from "~/server/sync/run-status";
+import { verifyRun } from "~/server/sync/verify-run";
 import { claimRun, releaseLease, renewLease, type ClaimedRun } from "./claim-run";
 import { onRunQueued } from "./wake-signal";
 
@@ -118,7 +119,10 @@ export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
         if (stopping || !(await renew())) return;
         step = await processNextPage({ runId, deps });
       }
-      if (!lost) await finalizeRun({ runId, deps });
+      if (lost) return;
+      await finalizeRun({ runId, deps });
+      // Never throws; records its own outcome on the run.
+      await verifyRun({ runId, deps });
     } catch (error) {
       if (lost) return;
       outcome = await handleFailure(runId, error);

@@ -1,7 +1,7 @@
 import { getDb } from "~/server/db/client";
 import { AppError } from "~/server/lib/errors";
 import { createId } from "~/server/lib/ids";
-import { computeNextRunAt } from "~/server/jobs/schedule";
+import { computeNextRunAt } from "~/server/sync/schedule";
 import { ZSyncDefinition } from "~/server/sync/definition";
 import { recordAuditEntry, type Actor } from "~/server/services/audit/record-audit-entry";
 import { checkSyncDefinition } from "./check-sync-definition";

@@ -1,5 +1,5 @@
 import { AppError } from "~/server/lib/errors";
-import { computeNextRuns, describeSchedule } from "~/server/jobs/schedule";
+import { computeNextRuns, describeSchedule } from "~/server/sync/schedule";
 import { ZSchedule } from "~/server/sync/definition";
 
 /** The next five run times of a schedule being edited, or the reason it is invalid. */

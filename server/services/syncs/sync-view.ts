@@ -1,5 +1,5 @@
 import type { Sync, SyncRun } from "~/server/db/generated/client";
-import { describeSchedule } from "~/server/jobs/schedule";
+import { describeSchedule } from "~/server/sync/schedule";
 import { parseStoredSettings } from "~/server/sync/definition";
 
 export type RunSummary = Pick<SyncRun, "id" | "status" | "trigger" | "queuedAt" | "startedAt" | "finishedAt" | "rowsRead" | "rowsCreated" | "rowsUpdated" | "rowsRejected" | "rowsInvalid">;

@@ -1,6 +1,6 @@
 import { getDb } from "~/server/db/client";
 import { AppError, notFound } from "~/server/lib/errors";
-import { computeNextRunAt } from "~/server/jobs/schedule";
+import { computeNextRunAt } from "~/server/sync/schedule";
 import { parseStoredSettings, ZSyncDefinition } from "~/server/sync/definition";
 import { recordAuditEntry, type Actor } from "~/server/services/audit/record-audit-entry";
 import { checkSyncDefinition } from "./check-sync-definition";

@@ -2,7 +2,8 @@ import { z } from "zod";
 
 export const ZIdParams = z.object({ id: z.string().min(1).meta({ description: "The resource's id." }) });
 
-export const ZTimestamp = z.iso.datetime().meta({ description: "ISO 8601 instant (UTC)." });
+// A plain string with a format: responses are produced here, and the ISO pattern would bloat the document.
+export const ZTimestamp = z.string().meta({ format: "date-time", description: "ISO 8601 instant (UTC)." });
 
 export const ZDeleted = z.object({ ok: z.literal(true) }).meta({ id: "Deleted" });
 

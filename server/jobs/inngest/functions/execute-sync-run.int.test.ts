@@ -49,7 +49,7 @@ describe("execute-sync-run", () => {
     const { result, error, ctx } = await execute(runId);
 
     expect(error).toBeUndefined();
-    expect(result).toEqual({ runId, status: "SUCCEEDED", pages: 3 });
+    expect(result).toMatchObject({ runId, status: "SUCCEEDED", pages: 3, verification: { message: expect.any(String) } });
     expect([...new Set(stepIds(ctx as never))]).toEqual(["prepare", "page-1", "page-2", "page-3", "finalize", "verify"]);
     expect(destination.profiles.size).toBe(25);
     const run = await db.syncRun.findUniqueOrThrow({ where: { id: runId } });

@@ -1,12 +1,13 @@
 /**
  * Runs one sync run as Inngest steps: prepare, one step per page (or per few pages, to stay under
- * Inngest's 1,000 steps per run), finalize. Every step commits its work to the database before it
+ * Inngest's 1,000 steps per run), finalize, verify. Every step commits its work to the database before it
  * returns, so a retried or replayed step resumes from the last committed page.
  */
 import { NonRetriableError } from "inngest";
 import { getDb } from "~/server/db/client";
 import { describeRunError, isPermanentRunError } from "~/server/jobs/run-error";
 import { DEFAULT_PAGE_SIZE, failRun, finalizeRun, prepareRun, processNextPage, type EngineDeps } from "~/server/sync/engine";
+import { verifyRun } from "~/server/sync/verify-run";
 import { inngest } from "../client";
 import { runCancelRequested, runRequested } from "../events";
 
@@ -58,7 +59,7 @@ export function createExecuteSyncRun(options: { deps: () => EngineDeps }) {
       // Retries are exhausted (or the error was permanent): the run must not stay RUNNING.
       onFailure: ({ event, error, step }) => markRunFailed({ runId: event.data.event.data.runId, error, step }),
     },
-    async ({ event, step, logger }) => {
+    async ({ event, step }) => {
       const { runId } = event.data;
       const deps = options.deps();
       const prepared = await step.run("prepare", () =>
@@ -88,11 +89,11 @@ export function createExecuteSyncRun(options: { deps: () => EngineDeps }) {
       }
 
       const { status } = await step.run("finalize", () => permanentOrRetry(() => finalizeRun({ runId, deps })));
-      await step.run("verify", () => {
-        logger.info("Read-back verification is not available yet; skipped", { runId });
-        return { verified: false };
+      const verification = await step.run("verify", async () => {
+        const result = await verifyRun({ runId, deps });
+        return result && { checked: result.checked, verified: result.verified, message: result.message };
       });
-      return { runId, status, pages };
+      return { runId, status, pages, verification };
     },
   );
 }

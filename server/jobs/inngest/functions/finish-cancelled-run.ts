@@ -10,7 +10,8 @@ export const finishCancelledRun = inngest.createFunction(
   {
     id: "finish-cancelled-run",
     name: "Finish cancelled sync run",
-    triggers: [{ event: "inngest/function.cancelled", if: "event.data.event.name == 'sync/run.requested'" }],
+    // Function ids are prefixed with the app id, as the SDK does for its own onFailure trigger.
+    triggers: [{ event: "inngest/function.cancelled", if: "event.data.function_id == 'tidewater-execute-sync-run'" }],
     retries: 3,
   },
   async ({ event, step }) => {

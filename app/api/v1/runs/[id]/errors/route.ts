@@ -1,0 +1,6 @@
+import { listRunErrorsOperation } from "~/server/api/rest/operations/runs";
+import { toRouteHandler } from "~/server/api/rest/operation";
+
+export const dynamic = "force-dynamic";
+
+export const GET = toRouteHandler(listRunErrorsOperation);

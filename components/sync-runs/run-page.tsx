@@ -1,0 +1,155 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { format } from "date-fns";
+import { ArrowLeft, Square } from "lucide-react";
+import Link from "next/link";
+import { useState } from "react";
+import { useTRPC } from "~/components/providers/trpc-react-provider";
+import { Alert } from "~/components/ui/alert";
+import { Button } from "~/components/ui/button";
+import { Card, CardBody } from "~/components/ui/card";
+import { PageHeader } from "~/components/ui/page-header";
+import { ProgressBar } from "~/components/ui/progress-bar";
+import { QueryState } from "~/components/ui/query-state";
+import { useWorkspace } from "~/components/workspace/workspace-context";
+import { formatCount, formatDuration, formatTrigger } from "./format-run";
+import { RunErrorsTable } from "./run-errors-table";
+import { RunLog } from "./run-log";
+import { RunStatusBadge } from "./run-status-badge";
+import { isRunActive, type RunCounts, type RunDetail } from "./sync-run-types";
+import { VerificationPanel } from "./verification-panel";
+
+const TILES: { key: keyof RunCounts; label: string; help: string; tone?: string }[] = [
+  { key: "read", label: "Read", help: "Rows read from the model" },
+  { key: "invalid", label: "Invalid", help: "Not sent: empty or repeated key, or a value that breaks a rule", tone: "text-amber-700" },
+  { key: "unchanged", label: "Unchanged", help: "Same as last accepted; not sent" },
+  { key: "created", label: "Created", help: "New in the destination" },
+  { key: "updated", label: "Updated", help: "Changed since the last run" },
+  { key: "rejected", label: "Rejected", help: "Refused by the destination; retried next run", tone: "text-red-700" },
+  { key: "retried", label: "Retried", help: "Rejected last time, sent again" },
+];
+
+function CountTiles({ counts }: { counts: RunCounts }) {
+  return (
+    <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-7" aria-label="Row counts">
+      {TILES.map((t) => (
+        <li key={t.key} className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm" data-testid={`count-${t.key}`} title={t.help}>
+          <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{t.label}</p>
+          <p className={`mt-1 text-2xl font-semibold tabular-nums ${counts[t.key] && t.tone ? t.tone : "text-slate-900"}`} data-testid={`count-${t.key}-value`}>
+            {formatCount(counts[t.key])}
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Progress({ run }: { run: RunDetail }) {
+  const text =
+    run.status === "QUEUED"
+      ? "Waiting for a runner…"
+      : run.totalRows === null
+        ? `${formatCount(run.counts.read)} rows read`
+        : `${formatCount(run.counts.read)} of ${formatCount(run.totalRows)} rows read`;
+  return (
+    <div className="space-y-1.5">
+      <div className="flex justify-between text-sm text-slate-600">
+        <span>{text}</span>
+        {run.progress !== null && run.status === "RUNNING" ? <span className="tabular-nums">{Math.round(run.progress * 100)}%</span> : null}
+      </div>
+      <ProgressBar label="Run progress" value={run.status === "QUEUED" ? null : run.progress} valueText={text} />
+    </div>
+  );
+}
+
+function RunDetails({ run, syncId, alreadyRunning }: { run: RunDetail; syncId: string; alreadyRunning: boolean }) {
+  const trpc = useTRPC();
+  const workspace = useWorkspace();
+  const queryClient = useQueryClient();
+  const [cancelMessage, setCancelMessage] = useState<{ tone: "info" | "error"; text: string } | null>(null);
+  const active = isRunActive(run.status);
+  const cancel = useMutation(
+    trpc.syncRun.cancel.mutationOptions({
+      onSuccess: async (result) => {
+        setCancelMessage({ tone: "info", text: result.outcome === "cancelled" ? "The run was cancelled before it started." : "Cancel requested: the run stops after the page in progress. Rows already sent stay sent." });
+        await queryClient.invalidateQueries({ queryKey: trpc.syncRun.pathKey() });
+      },
+      onError: (e) => setCancelMessage({ tone: "error", text: e.message }),
+    }),
+  );
+  const at = run.startedAt ?? run.queuedAt;
+
+  return (
+    <>
+      <PageHeader
+        title={
+          <span className="flex flex-wrap items-center gap-3">
+            Run of {run.syncName} <RunStatusBadge status={run.status} />
+          </span>
+        }
+        description={`${formatTrigger(run.trigger, run.fullResync)} · ${run.startedAt ? "started" : "queued"} ${format(at, "PPpp")} · ${run.finishedAt ? `took ${formatDuration(run.durationMs)}` : active ? `running for ${formatDuration(run.durationMs)}` : ""}`}
+        actions={
+          active && workspace.can("syncs.run") ? (
+            <Button variant="secondary" onClick={() => cancel.mutate({ workspaceId: workspace.id, runId: run.id })} isLoading={cancel.isPending} disabled={run.cancelRequested}>
+              <Square className="h-4 w-4" aria-hidden /> {run.cancelRequested ? "Cancelling…" : "Cancel run"}
+            </Button>
+          ) : null
+        }
+      />
+      {alreadyRunning ? (
+        <Alert tone="info" className="mb-4">
+          This sync was already running, so no second run was started: this is the run in progress.
+        </Alert>
+      ) : null}
+      {cancelMessage ? (
+        <Alert tone={cancelMessage.tone} className="mb-4">
+          {cancelMessage.text}
+        </Alert>
+      ) : null}
+      {run.error ? (
+        <Alert className="mb-4" title={run.status === "FAILED" ? "The run failed" : "The run reported a problem"}>
+          {run.error}
+        </Alert>
+      ) : null}
+      {active ? (
+        <Card className="mb-4">
+          <CardBody>
+            <Progress run={run} />
+          </CardBody>
+        </Card>
+      ) : null}
+      <CountTiles counts={run.counts} />
+      {run.verification ? <VerificationPanel verification={run.verification} /> : null}
+      <RunErrorsTable runId={run.id} live={active} />
+      <RunLog runId={run.id} />
+      <p className="mt-6 text-xs text-slate-500">
+        Run {run.id}
+        {run.attempt > 1 ? ` · attempt ${run.attempt} (resumed after the previous process stopped)` : ""} ·{" "}
+        <Link href={`/w/${workspace.slug}/syncs/${syncId}`} className="underline">
+          back to the sync
+        </Link>
+      </p>
+    </>
+  );
+}
+
+/** /w/[slug]/syncs/[syncId]/runs/[runId]: status, live progress, counts, log, record errors, verification, cancel. */
+export function RunPage({ syncId, runId, alreadyRunning }: { syncId: string; runId: string; alreadyRunning: boolean }) {
+  const trpc = useTRPC();
+  const workspace = useWorkspace();
+  const run = useQuery({
+    ...trpc.syncRun.get.queryOptions({ workspaceId: workspace.id, runId }),
+    refetchInterval: (query) => (query.state.data && !isRunActive(query.state.data.status) ? false : 1500),
+  });
+  return (
+    <>
+      <Link href={`/w/${workspace.slug}/syncs/${syncId}`} className="mb-3 inline-flex items-center gap-1 text-sm text-slate-500 hover:text-slate-900">
+        <ArrowLeft className="h-4 w-4" aria-hidden /> {run.data?.syncName ?? "Sync"}
+      </Link>
+      <QueryState isPending={run.isPending} error={run.error}>
+        {run.data ? <RunDetails run={run.data} syncId={syncId} alreadyRunning={alreadyRunning} /> : null}
+      </QueryState>
+    </>
+  );
+}

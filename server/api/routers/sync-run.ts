@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { createTRPCRouter, workspaceProcedure } from "~/server/api/trpc";
+import { cancelSyncRun } from "~/server/services/sync-runs/cancel-sync-run";
+import { getSyncRun } from "~/server/services/sync-runs/get-sync-run";
+import { listRunErrors } from "~/server/services/sync-runs/list-run-errors";
+import { listRunLogs } from "~/server/services/sync-runs/list-run-logs";
+import { listSyncRuns } from "~/server/services/sync-runs/list-sync-runs";
+import { requestSyncRun } from "~/server/services/sync-runs/request-sync-run";
+
+export const syncRunRouter = createTRPCRouter({
+  request: workspaceProcedure
+    .meta({ permission: "syncs.run" })
+    .input(z.object({ syncId: z.string(), fullResync: z.boolean().optional() }))
+    .output(z.object({ runId: z.string(), alreadyRunning: z.boolean() }))
+    .mutation(({ ctx, input }) =>
+      requestSyncRun({ workspaceId: ctx.workspace.id, syncId: input.syncId, trigger: "MANUAL", fullResync: input.fullResync, requestedById: ctx.user.id }),
+    ),
+  cancel: workspaceProcedure
+    .meta({ permission: "syncs.run" })
+    .input(z.object({ runId: z.string() }))
+    .output(z.object({ outcome: z.enum(["cancelled", "requested"]) }))
+    .mutation(({ ctx, input }) => cancelSyncRun({ workspaceId: ctx.workspace.id, runId: input.runId })),
+  list: workspaceProcedure
+    .meta({ permission: "syncs.read" })
+    .input(z.object({ syncId: z.string().optional(), limit: z.number().int().min(1).max(200).optional(), cursor: z.string().optional() }))
+    .query(({ ctx, input }) => listSyncRuns({ workspaceId: ctx.workspace.id, syncId: input.syncId, limit: input.limit, cursor: input.cursor })),
+  get: workspaceProcedure
+    .meta({ permission: "syncs.read" })
+    .input(z.object({ runId: z.string() }))
+    .query(({ ctx, input }) => getSyncRun({ workspaceId: ctx.workspace.id, runId: input.runId })),
+  logs: workspaceProcedure
+    .meta({ permission: "syncs.read" })
+    .input(z.object({ runId: z.string(), afterId: z.string().optional(), limit: z.number().int().min(1).max(1000).optional() }))
+    .query(({ ctx, input }) => listRunLogs({ workspaceId: ctx.workspace.id, runId: input.runId, afterId: input.afterId, limit: input.limit })),
+  errors: workspaceProcedure
+    .meta({ permission: "syncs.read" })
+    .input(z.object({ runId: z.string(), kind: z.enum(["INVALID", "REJECTED"]).optional(), cursor: z.string().optional(), limit: z.number().int().min(1).max(500).optional() }))
+    .query(({ ctx, input }) => listRunErrors({ workspaceId: ctx.workspace.id, runId: input.runId, kind: input.kind, cursor: input.cursor, limit: input.limit })),
+});
