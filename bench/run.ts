@@ -9,13 +9,14 @@ import { mkdtempSync } from "node:fs";
 import { cpus, freemem, platform, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { spawn } from "node:child_process";
 import pg from "pg";
 
 process.env.DATA_DIR ??= mkdtempSync(join(tmpdir(), "tidewater-bench-"));
 process.env.LOG_LEVEL ??= "warn";
 
 const { env } = await import("~/env.js");
-const { startClevertapSimulator, SIM_ACCOUNT_ID, SIM_PASSCODE } = await import("~/e2e/simulators/clevertap/server");
+const { SIM_ACCOUNT_ID, SIM_PASSCODE } = await import("~/e2e/simulators/clevertap/server");
 const { createPostgresDatabase } = await import("~/server/testing/databases");
 const { closeDb, getDb } = await import("~/server/db/client");
 const { createWorkspace } = await import("~/server/services/workspaces/create-workspace");
@@ -27,7 +28,19 @@ const { createEngineDeps } = await import("~/server/jobs/engine-deps");
 const { createId } = await import("~/server/lib/ids");
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
-const sim = await startClevertapSimulator({ port: 0 });
+// The destination runs in its own process, as a real API would, so it does not share the engine's thread.
+const SIM_PORT = Number(process.env.BENCH_SIM_PORT ?? 4910);
+const simProcess = spawn(process.execPath, ["--import", "tsx", "e2e/simulators/start.ts"], {
+  env: { ...process.env, CLEVERTAP_SIM_PORT: String(SIM_PORT), CUSTOMERIO_SIM_PORT: String(SIM_PORT + 1), GOOGLE_SHEETS_SIM_PORT: String(SIM_PORT + 2) },
+  stdio: "ignore",
+});
+const sim = { url: `http://127.0.0.1:${SIM_PORT}`, close: async () => void simProcess.kill("SIGTERM") };
+for (let attempt = 0; ; attempt++) {
+  const up = await fetch(`${sim.url}/__sim/stats`).then((r) => r.ok, () => false);
+  if (up) break;
+  if (attempt > 100) throw new Error(`The CleverTap simulator did not start on port ${SIM_PORT}`);
+  await new Promise((r) => setTimeout(r, 200));
+}
 env.CLEVERTAP_API_BASE_URL = sim.url;
 const source = await createPostgresDatabase("bench");
 
@@ -99,7 +112,7 @@ try {
 
   const cpu = cpus();
   console.log(`\nMachine: ${cpu[0]?.model ?? "unknown CPU"} × ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free), ${platform()} ${release()}, Node ${process.version}`);
-  console.log(`Product database: ${env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite"}; source: PostgreSQL; destination: CleverTap simulator over HTTP (loopback)`);
+  console.log(`Product database: ${env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite"}; source: PostgreSQL; destination: CleverTap simulator in a separate process over HTTP (loopback)`);
   console.log(`Seeded ${ROWS} rows in ${seedSeconds} s\n`);
   console.table(results);
   const accepted = (await (await fetch(`${sim.url}/__sim/stats`)).json()) as Record<string, unknown>;

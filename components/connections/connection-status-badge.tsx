@@ -24,10 +24,10 @@ export function ConnectionStatusBadge({ status, truncate = true }: { status: Con
   }
   if (status.ok === false) {
     return (
-      <span className="inline-flex min-w-0 flex-wrap items-center gap-1.5" data-testid="connection-status">
-        <Badge tone="red" className={truncate ? "min-w-0 max-w-full" : "min-w-0 max-w-full items-start rounded-md"}>
+      <span className="flex min-w-0 max-w-full flex-wrap items-center gap-x-1.5 gap-y-1" data-testid="connection-status">
+        <Badge tone="red" className={truncate ? "min-w-0 max-w-full overflow-hidden" : "min-w-0 max-w-full items-start rounded-md"}>
           <XCircle className={truncate ? "h-3.5 w-3.5 shrink-0" : "mt-px h-3.5 w-3.5 shrink-0"} aria-hidden />
-          <span className={truncate ? "truncate" : "break-words"} title={truncate ? (status.message ?? undefined) : undefined}>
+          <span className={truncate ? "min-w-0 truncate" : "min-w-0 break-words"} title={truncate ? (status.message ?? undefined) : undefined}>
             {status.message ? `Failed: ${status.message}` : "Failed"}
           </span>
         </Badge>

@@ -53,25 +53,25 @@ function NewConnectionLink({ kind, slug }: { kind: ConnectionKind; slug: string 
 function ConnectionsTable({ kind, rows, slug }: { kind: ConnectionKind; rows: ConnectionListItem[]; slug: string }) {
   return (
     <div className="overflow-x-auto">
-      <table className="w-full text-sm" aria-label={SECTIONS[kind].title}>
+      <table className="w-full min-w-[40rem] table-fixed text-sm" aria-label={SECTIONS[kind].title}>
         <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
           <tr>
-            <th className="px-5 py-2 font-medium">Name</th>
-            <th className="px-5 py-2 font-medium">Type</th>
-            <th className="px-5 py-2 font-medium">Status</th>
-            <th className="px-5 py-2 text-right font-medium">Syncs</th>
+            <th className="w-[30%] px-5 py-2 font-medium">Name</th>
+            <th className="w-[18%] px-5 py-2 font-medium">Type</th>
+            <th className="w-[40%] px-5 py-2 font-medium">Status</th>
+            <th className="w-[12%] px-5 py-2 text-right font-medium">Syncs</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {rows.map((c) => (
             <tr key={c.id} data-testid={`connection-row-${c.name}`}>
-              <td className="px-5 py-3">
-                <Link href={`/w/${slug}/connections/${c.id}`} className="font-medium text-brand-700 hover:underline">
+              <td className="truncate px-5 py-3">
+                <Link href={`/w/${slug}/connections/${c.id}`} className="font-medium text-brand-700 hover:underline" title={c.name}>
                   {c.name}
                 </Link>
               </td>
-              <td className="whitespace-nowrap px-5 py-3 text-slate-600">{c.typeLabel}</td>
-              <td className="max-w-sm px-5 py-3">
+              <td className="truncate px-5 py-3 text-slate-600">{c.typeLabel}</td>
+              <td className="px-5 py-3">
                 <ConnectionStatusBadge status={c.status} />
               </td>
               <td className="whitespace-nowrap px-5 py-3 text-right text-slate-600">{c.syncCount === 0 ? "Not used" : c.syncCount === 1 ? "1 sync" : `${c.syncCount} syncs`}</td>
