@@ -149,7 +149,7 @@ test("a new user sends PostgreSQL users to CleverTap profiles, then only what ch
     await page.getByLabel("Every (hours)").fill("6");
     await expect(page.getByTestId("schedule-description")).toHaveText("Every 6 hours");
     await expect(page.getByRole("list", { name: "Next 5 runs" }).getByRole("listitem")).toHaveCount(5);
-    await page.getByLabel("Schedule", { exact: true }).selectOption({ label: "Manual (One-Time Sync: Run Sync Now)" });
+    await page.getByLabel("Schedule", { exact: true }).selectOption({ label: "Manual (Run Sync Now)" });
     await expect(page.getByTestId("schedule-description")).toHaveText("Manual only");
     await page.getByLabel("Sync name").fill("Users to CleverTap");
     await expect(page.getByRole("definition").filter({ hasText: "user_id → User Identity" })).toBeVisible();
@@ -190,7 +190,9 @@ test("a new user sends PostgreSQL users to CleverTap profiles, then only what ch
 
   await test.step("the sync page lists both runs with a chart; the Overview shows them", async () => {
     await page.getByRole("link", { name: "Users to CleverTap" }).first().click();
-    await expect(page.getByRole("table", { name: "Runs of Users to CleverTap" }).getByRole("row")).toHaveCount(3);
+    const runsTable = page.getByRole("table", { name: "Runs of Users to CleverTap" });
+    await expect(runsTable.getByRole("row")).toHaveCount(3);
+    await expect(runsTable.getByText("Succeeded", { exact: true })).toHaveCount(2);
     await expect(page.getByRole("figure", { name: "Rows per run" })).toBeVisible();
     await captureScreen(page, "07-sync-page-runs");
     await page.goto(`/w/${slug}/syncs`);
@@ -203,7 +205,7 @@ test("a new user sends PostgreSQL users to CleverTap profiles, then only what ch
 
   await test.step("Edit opens the same form prefilled; a bad cron is explained next to its field", async () => {
     await page.goto(`/w/${slug}/syncs`);
-    await page.getByRole("link", { name: "Users to CleverTap" }).click();
+    await page.getByRole("link", { name: "Users to CleverTap", exact: true }).click();
     await page.getByRole("link", { name: "Edit" }).click();
     await expect(page.getByLabel("Sync name")).toHaveValue("Users to CleverTap");
     await expect(page.getByLabel("Source column", { exact: true })).toHaveValue("user_id");

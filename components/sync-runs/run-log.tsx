@@ -57,10 +57,12 @@ function useRunLogTail(runId: string) {
 /** The step-by-step log, tailing live while the run is active. */
 export function RunLog({ runId }: { runId: string }) {
   const { lines, finished, error } = useRunLogTail(runId);
-  const bottomRef = useRef<HTMLDivElement>(null);
+  const boxRef = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
+  // Scroll the log box, never the page: the reader may be looking at the counts above.
   useEffect(() => {
-    if (follow && !finished) bottomRef.current?.scrollIntoView({ block: "nearest" });
+    const box = boxRef.current;
+    if (follow && !finished && box) box.scrollTop = box.scrollHeight;
   }, [lines.length, follow, finished]);
   return (
     <Card className="mt-6">
@@ -80,7 +82,7 @@ export function RunLog({ runId }: { runId: string }) {
           {error}
         </Alert>
       ) : null}
-      <div className="max-h-96 overflow-auto px-5 py-3" role="log" aria-live="polite" aria-label="Run log">
+      <div ref={boxRef} className="max-h-96 overflow-auto px-5 py-3" role="log" aria-live="polite" aria-label="Run log">
         {lines.length === 0 ? (
           <p className="text-sm text-slate-500">{finished ? "This run wrote no log lines." : "Waiting for the first step…"}</p>
         ) : (
@@ -101,7 +103,6 @@ export function RunLog({ runId }: { runId: string }) {
             <Spinner className="h-3 w-3" /> Live
           </p>
         ) : null}
-        <div ref={bottomRef} />
       </div>
     </Card>
   );

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { format } from "date-fns";
 import { ArrowLeft, Square } from "lucide-react";
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTRPC } from "~/components/providers/trpc-react-provider";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
@@ -137,11 +137,24 @@ function RunDetails({ run, syncId, alreadyRunning }: { run: RunDetail; syncId: s
 /** /w/[slug]/syncs/[syncId]/runs/[runId]: status, live progress, counts, log, record errors, verification, cancel. */
 export function RunPage({ syncId, runId, alreadyRunning }: { syncId: string; runId: string; alreadyRunning: boolean }) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const workspace = useWorkspace();
   const run = useQuery({
     ...trpc.syncRun.get.queryOptions({ workspaceId: workspace.id, runId }),
     refetchInterval: (query) => (query.state.data && !isRunActive(query.state.data.status) ? false : 1500),
   });
+  // When the run ends, the lists elsewhere (sync page, Syncs, Overview) are out of date: refresh them.
+  const wasActive = useRef(false);
+  const status = run.data?.status;
+  useEffect(() => {
+    if (!status) return;
+    if (isRunActive(status)) wasActive.current = true;
+    else if (wasActive.current) {
+      wasActive.current = false;
+      void queryClient.invalidateQueries({ queryKey: trpc.syncRun.list.queryKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.sync.pathKey() });
+    }
+  }, [status, queryClient, trpc]);
   return (
     <>
       <Link href={`/w/${workspace.slug}/syncs/${syncId}`} className="mb-3 inline-flex items-center gap-1 text-sm text-slate-500 hover:text-slate-900">

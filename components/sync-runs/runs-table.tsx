@@ -1,10 +1,10 @@
-import { format, formatDistanceToNow } from "date-fns";
+import { format } from "date-fns";
 import Link from "next/link";
 import { formatCount, formatDuration, formatTrigger } from "./format-run";
 import { RunStatusBadge } from "./run-status-badge";
 import type { RunListItem } from "./sync-run-types";
 
-/** Runs, newest first; each row links to its run page. `showSync` adds the sync's name (Overview). */
+/** Runs, newest first; each row links to its run page. `showSync` (Overview) adds the sync's name and leaves out trigger and unchanged. */
 export function RunsTable({ runs, slug, showSync = false, label }: { runs: RunListItem[]; slug: string; showSync?: boolean; label: string }) {
   return (
     <div className="overflow-x-auto">
@@ -14,11 +14,11 @@ export function RunsTable({ runs, slug, showSync = false, label }: { runs: RunLi
             <th className="px-5 py-2 font-medium">Run</th>
             {showSync ? <th className="px-3 py-2 font-medium">Sync</th> : null}
             <th className="px-3 py-2 font-medium">Status</th>
-            <th className="px-3 py-2 font-medium">Trigger</th>
+            {showSync ? null : <th className="px-3 py-2 font-medium">Trigger</th>}
             <th className="px-3 py-2 text-right font-medium">Read</th>
             <th className="px-3 py-2 text-right font-medium">Created</th>
             <th className="px-3 py-2 text-right font-medium">Updated</th>
-            <th className="px-3 py-2 text-right font-medium">Unchanged</th>
+            {showSync ? null : <th className="px-3 py-2 text-right font-medium">Unchanged</th>}
             <th className="px-3 py-2 text-right font-medium">Invalid</th>
             <th className="px-3 py-2 text-right font-medium">Rejected</th>
             <th className="px-5 py-2 text-right font-medium">Duration</th>
@@ -31,7 +31,7 @@ export function RunsTable({ runs, slug, showSync = false, label }: { runs: RunLi
               <tr key={run.id} data-testid={`run-row-${run.id}`}>
                 <td className="whitespace-nowrap px-5 py-2.5">
                   <Link href={`/w/${slug}/syncs/${run.syncId}/runs/${run.id}`} className="font-medium text-brand-700 hover:underline" title={format(at, "PPpp")}>
-                    {formatDistanceToNow(at, { addSuffix: true })}
+                    {format(at, "MMM d, HH:mm:ss")}
                   </Link>
                 </td>
                 {showSync ? (
@@ -44,11 +44,11 @@ export function RunsTable({ runs, slug, showSync = false, label }: { runs: RunLi
                 <td className="whitespace-nowrap px-3 py-2.5">
                   <RunStatusBadge status={run.status} />
                 </td>
-                <td className="whitespace-nowrap px-3 py-2.5 text-slate-600">{formatTrigger(run.trigger, run.fullResync)}</td>
+                {showSync ? null : <td className="whitespace-nowrap px-3 py-2.5 text-slate-600">{formatTrigger(run.trigger, run.fullResync)}</td>}
                 <td className="px-3 py-2.5 text-right tabular-nums">{formatCount(run.counts.read)}</td>
                 <td className="px-3 py-2.5 text-right tabular-nums">{formatCount(run.counts.created)}</td>
                 <td className="px-3 py-2.5 text-right tabular-nums">{formatCount(run.counts.updated)}</td>
-                <td className="px-3 py-2.5 text-right tabular-nums text-slate-500">{formatCount(run.counts.unchanged)}</td>
+                {showSync ? null : <td className="px-3 py-2.5 text-right tabular-nums text-slate-500">{formatCount(run.counts.unchanged)}</td>}
                 <td className={`px-3 py-2.5 text-right tabular-nums ${run.counts.invalid ? "text-amber-700" : ""}`}>{formatCount(run.counts.invalid)}</td>
                 <td className={`px-3 py-2.5 text-right tabular-nums ${run.counts.rejected ? "text-red-700" : ""}`}>{formatCount(run.counts.rejected)}</td>
                 <td className="whitespace-nowrap px-5 py-2.5 text-right text-slate-600">{formatDuration(run.durationMs)}</td>

@@ -12,7 +12,7 @@ import { controlIdFor, useSyncFieldError } from "./sync-form-errors";
 import { buildSchedule, type ScheduleDefinition, type ScheduleFormValues, type ScheduleKind, type SyncFormValues } from "./sync-form-values";
 
 const KINDS: { id: ScheduleKind; label: string }[] = [
-  { id: "manual", label: "Manual (One-Time Sync: Run Sync Now)" },
+  { id: "manual", label: "Manual (Run Sync Now)" },
   { id: "minutes", label: "Every N minutes" },
   { id: "hours", label: "Every N hours" },
   { id: "daily", label: "Daily at a time" },

@@ -40,7 +40,7 @@ function LastRun({ sync, slug }: { sync: SyncListItem; slug: string }) {
 function NextRun({ sync }: { sync: SyncListItem }) {
   if (!sync.enabled) return <Badge>Disabled</Badge>;
   if (sync.lastRun && isRunActive(sync.lastRun.status)) return <span className="text-slate-600">Running now</span>;
-  if (!sync.nextRunAt) return <span className="text-slate-400">—</span>;
+  if (!sync.nextRunAt) return <span className="text-slate-500">{sync.schedule.type === "manual" ? "When run by hand" : "—"}</span>;
   return <span title={format(sync.nextRunAt, "PPpp")}>{formatDistanceToNow(sync.nextRunAt, { addSuffix: true })}</span>;
 }
 
@@ -55,6 +55,8 @@ export function SyncsPage() {
     refetchInterval: (query) => (query.state.data?.some((s) => s.lastRun && isRunActive(s.lastRun.status)) ? 2000 : 30_000),
   });
   const connections = useQuery(trpc.connection.list.queryOptions({ workspaceId: workspace.id }));
+  const types = useQuery(trpc.connection.types.queryOptions({ workspaceId: workspace.id }));
+  const objectLabel = (sync: SyncListItem) => types.data?.find((t) => t.id === sync.destination?.type)?.objects.find((o) => o.id === sync.object)?.label ?? sync.object;
   const hasSource = connections.data?.some((c) => c.kind === "source") ?? false;
   const hasDestination = connections.data?.some((c) => c.kind === "destination") ?? false;
 
@@ -88,7 +90,7 @@ export function SyncsPage() {
                           {sync.source?.name ?? "Deleted source"}
                           <ArrowRight className="h-3.5 w-3.5 text-slate-400" aria-label="to" />
                           {sync.destination?.name ?? "Deleted destination"}
-                          <Badge>{sync.object}</Badge>
+                          <Badge>{objectLabel(sync)}</Badge>
                         </span>
                       </td>
                       <td className="px-3 py-3 text-slate-600">{sync.scheduleDescription}</td>

@@ -183,6 +183,17 @@ describe("CleverTap connector", () => {
     expect(await clevertapConnector.readBack({ config: goodConfig, object: eventObject, records: [] })).toBeNull();
   });
 
+  it("reads CleverTap's own codes back as the values that were sent", async () => {
+    const record: OutRecord = { key: "coded", identifier: { type: "identity", value: "coded" }, fields: { Gender: "female", Employed: true, Name: "Coded" } };
+    await clevertapConnector.write({ config: goodConfig, object: profileObject, behavior: "upsert", records: [record] });
+    expect(sim.store.profiles.find((p) => p.identity === "coded")!.profileData).toMatchObject({ Gender: "F", Employed: "Y" });
+    const [read] = (await clevertapConnector.readBack({ config: goodConfig, object: profileObject, records: [record] }))!;
+    expect(read!.fields).toMatchObject({ Gender: "female", Employed: true, Name: "Coded" });
+    await fetch(`${sim.url}/__sim/profiles/coded`, { method: "POST", body: JSON.stringify({ Gender: "M" }) });
+    const [changed] = (await clevertapConnector.readBack({ config: goodConfig, object: profileObject, records: [record] }))!;
+    expect(changed!.fields?.Gender).toBe("M");
+  });
+
   it("uses the region's host unless the test override is set", async () => {
     expect(resolveClevertapApiBase("us1")).toBe(sim.url);
     env.CLEVERTAP_API_BASE_URL = undefined;

@@ -474,6 +474,13 @@ async function readProfile(config: ClevertapConfig, record: OutRecord, signal?: 
   if (typeof found.email === "string") fields.Email = found.email;
   if (typeof found.name === "string") fields.Name = found.name;
   for (const [field, value] of Object.entries(found.profileData ?? {})) fields[field] = fromClevertapValue(value);
+  // CleverTap stores some standard fields in its own codes (male → M, true → Y): a stored code that is
+  // exactly what the sent value converts to reads back as the sent value, so verification compares like with like.
+  for (const [field, sent] of Object.entries(record.fields)) {
+    if (sent === null || sent instanceof Date || !(field in fields)) continue;
+    const converted = toClevertapValue(field, sent);
+    if (converted !== sent && converted === found.profileData?.[field]) fields[field] = sent;
+  }
   const objectId = found.platformInfo?.find((p) => typeof p.objectId === "string")?.objectId ?? found.objectId;
   return { key: record.key, found: true, fields, ...(typeof objectId === "string" ? { externalId: objectId } : {}) };
 }
