@@ -8,12 +8,14 @@ import { mkdirSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "@playwright/test";
 
-const appPort = 3100;
+// Ports can be moved (E2E_PORT_BASE) so two checkouts can run their browser tests side by side.
+const portBase = Number(process.env.E2E_PORT_BASE ?? 0);
+const appPort = 3100 + portBase;
 const baseURL = `http://localhost:${appPort}`;
 const simulatorUrls = {
-  clevertap: "http://127.0.0.1:4010",
-  customerio: "http://127.0.0.1:4020",
-  googleSheets: "http://127.0.0.1:4030",
+  clevertap: `http://127.0.0.1:${4010 + portBase}`,
+  customerio: `http://127.0.0.1:${4020 + portBase}`,
+  googleSheets: `http://127.0.0.1:${4030 + portBase}`,
 };
 
 // Workers evaluate this file again and inherit the runner's environment, so only the first evaluation

@@ -203,6 +203,38 @@ test("a new user sends PostgreSQL users to CleverTap profiles, then only what ch
     await captureScreen(page, "09-overview-runs");
   });
 
+  await test.step("a SQL model: the server's field errors show next to their fields, and an invalid row is explained", async () => {
+    await page.goto(`/w/${slug}/syncs/new`);
+    await page.getByLabel("Source connection").selectOption({ label: "Warehouse (PostgreSQL)" });
+    await page.getByRole("radio", { name: "SQL query" }).check();
+    await page.getByRole("textbox", { name: "SQL query" }).fill("select user_id, email, case when user_id = 'u-2' then repeat('x', 600) else username end as username from public.users");
+    await page.getByRole("button", { name: "Preview query" }).click();
+    await expect(page.getByRole("table", { name: "Model preview" })).toContainText("alan@example.com");
+    await page.getByLabel("Destination connection").selectOption({ label: "CleverTap (CleverTap)" });
+    await page.getByLabel("Object").selectOption({ label: "Profile" });
+    await page.getByLabel("Source column", { exact: true }).selectOption("user_id");
+    await expect(page.getByRole("list", { name: "Field mappings" }).getByRole("listitem")).toHaveCount(2);
+    await page.getByRole("button", { name: "Add Mapping" }).click();
+    await page.getByLabel("Mapping 3: source kind").selectOption("constant");
+    await page.getByLabel("Mapping 3: constant value").fill("lots");
+    await page.getByLabel("Mapping 3: destination field").fill("Score");
+    await page.getByLabel("Mapping 3: type").selectOption("number");
+    await page.getByLabel("Sync name").fill("Users via SQL");
+    await page.getByRole("button", { name: "Create Sync" }).click();
+    await expect(page.getByTestId("sync-form-errors")).toContainText("Mapping 3 (constant)");
+    await expect(page.locator("#sync-mappings-2-from-constant-error")).toBeVisible();
+    await expect(page.getByLabel("Mapping 3: constant value")).toHaveAttribute("aria-invalid", "true");
+    await captureScreen(page, "11-create-sync-server-errors");
+    await page.getByLabel("Mapping 3: constant value").fill("42");
+    await page.getByRole("button", { name: "Create Sync" }).click();
+    await page.waitForURL(/\?created=1$/);
+    const counts = await runSyncNow(page);
+    expect(counts).toMatchObject({ read: 4, created: 3 });
+    expect(counts.invalid! + counts.rejected!).toBe(1);
+    await expect(page.getByRole("table", { name: "Record errors" })).toContainText("u-2");
+    await captureScreen(page, "12-run-with-record-errors");
+  });
+
   await test.step("Edit opens the same form prefilled; a bad cron is explained next to its field", async () => {
     await page.goto(`/w/${slug}/syncs`);
     await page.getByRole("link", { name: "Users to CleverTap", exact: true }).click();
