@@ -9,6 +9,7 @@ import { useTRPC } from "~/components/providers/trpc-react-provider";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Field, Input } from "~/components/ui/field";
+import { Spinner } from "~/components/ui/spinner";
 import { useWorkspace } from "~/components/workspace/workspace-context";
 import { DestinationSection } from "./destination-section";
 import { FormSection } from "./form-section";
@@ -262,7 +263,11 @@ export function SyncForm({ sources, destinations, connectorTypes, defaultValues,
           ) : null}
           <ModelSection step={steps.source} sources={sources} model={model} onApplySql={() => setAppliedSql(getValues("sql").trim())} />
           <DestinationSection step={steps.destination} destinations={destinations} objects={objects} object={object} />
-          {object ? (
+          {object && model && columns.isPending ? (
+            <p className="flex items-center gap-2 rounded-md border border-slate-200 bg-white px-4 py-4 text-sm text-slate-500" aria-busy="true">
+              <Spinner className="h-4 w-4" /> Reading the model&apos;s columns…
+            </p>
+          ) : object ? (
             <>
               {columns.error ? <Alert title="Could not read the model's columns">{columns.error.message}</Alert> : null}
               <SyncKeySection step={steps.key} columns={columns.data ?? []} object={object} />

@@ -43,9 +43,10 @@ export class SyncDefinitionError extends Error {
   override name = "SyncDefinitionError";
 }
 
-type RunWithSync = SyncRun & { sync: Sync };
+export type RunWithSync = SyncRun & { sync: Sync };
 
-type RunContext = {
+/** What one run works with: its sync, settings, connectors and their parsed configs. */
+export type RunContext = {
   run: RunWithSync;
   settings: SyncSettings;
   source: SourceConnector<unknown>;
@@ -76,7 +77,7 @@ function parseConfig(connector: SourceConnector<unknown> | DestinationConnector<
   throw new SyncDefinitionError(`The ${role} connection (${connector.label}) has an invalid configuration (${fields}); edit the connection.`);
 }
 
-async function loadContext(run: RunWithSync, deps: EngineDeps): Promise<RunContext> {
+export async function loadRunContext(run: RunWithSync, deps: EngineDeps): Promise<RunContext> {
   const connectors = await lookupConnectors(deps);
   const settings = parseStoredSettings(run.sync);
   const [sourceConnection, destinationConnection] = await Promise.all([
@@ -134,7 +135,7 @@ export async function prepareRun(p: { runId: string; deps: EngineDeps }): Promis
   let context: RunContext;
   let columns: SourceColumn[];
   try {
-    context = await loadContext(run, p.deps);
+    context = await loadRunContext(run, p.deps);
     columns = await context.source.describeModel({ config: context.sourceConfig, model: context.settings.model, signal: p.deps.signal });
     const problems = validateSyncDefinition({ definition: context.settings, destination: context.destination, sourceColumns: columns });
     if (problems.length > 0) {
@@ -232,7 +233,7 @@ export async function processNextPage(p: { runId: string; deps: EngineDeps }): P
     await cancelRun(run.id);
     return { done: true };
   }
-  const context = await loadContext(run, p.deps);
+  const context = await loadRunContext(run, p.deps);
   const { settings, source, destination, object } = context;
   const keyColumn = settings.syncKey.column;
   const isEvent = object.type === "event";
@@ -393,7 +394,7 @@ export async function finalizeRun(p: { runId: string; deps: EngineDeps }): Promi
     await cancelRun(run.id);
     return { status: (await loadRun(p.runId)).status };
   }
-  const context = await loadContext(run, p.deps);
+  const context = await loadRunContext(run, p.deps);
   const keyColumn = context.settings.syncKey.column;
   const nullKeys = await context.source.readNullKeyRows({
     config: context.sourceConfig,

@@ -7,13 +7,12 @@
  * destination accepted. Verification never changes the run's status: problems are recorded and logged.
  */
 import { z } from "zod";
-import type { DestinationConnector, DestinationObject, FieldValue, OutRecord, ReadBackRecord, SourceConnector } from "~/server/connectors/types";
+import type { DestinationConnector, FieldValue, OutRecord, ReadBackRecord } from "~/server/connectors/types";
 import { getDb } from "~/server/db/client";
-import type { Prisma, Sync, SyncRun } from "~/server/db/generated/client";
+import type { Prisma, SyncRun } from "~/server/db/generated/client";
 import { logger } from "~/server/lib/logger";
 import { createRecordBuilder, formatKey } from "./build-record";
-import { parseStoredSettings, type SyncSettings } from "./definition";
-import type { ConnectorLookup, EngineDeps } from "./engine";
+import { loadRunContext, type EngineDeps, type RunContext } from "./engine";
 import { hashPayload } from "./hash";
 import { appendRunLog } from "./run-status";
 
@@ -59,53 +58,9 @@ const DEFAULT_PAGE_SIZE = 1000;
 const CLOCK_SLACK_MS = 100;
 const VERIFIABLE_STATUSES: readonly SyncRun["status"][] = ["SUCCEEDED", "SUCCEEDED_WITH_REJECTIONS"];
 
-type Context = {
-  run: SyncRun & { sync: Sync };
-  settings: SyncSettings;
-  source: SourceConnector<unknown>;
-  sourceConfig: unknown;
-  destination: DestinationConnector<unknown>;
-  destinationConfig: unknown;
-  object: DestinationObject;
-};
-
-async function lookupConnectors(deps: VerifyDeps): Promise<ConnectorLookup> {
-  if (deps.connectors) return deps.connectors;
-  const registry = await import("~/server/connectors/registry");
-  return { source: registry.getSourceConnector, destination: registry.getDestinationConnector };
-}
-
-function parseConfig(connector: { label: string; configSchema: z.ZodType }, config: unknown): unknown {
-  const parsed = connector.configSchema.safeParse(config);
-  if (parsed.success) return parsed.data;
-  // Paths only: values may be secrets.
-  throw new Error(`the ${connector.label} connection's settings are not valid (${parsed.error.issues.map((i) => i.path.join(".") || "config").join(", ")})`);
-}
-
-async function loadContext(run: SyncRun & { sync: Sync }, deps: VerifyDeps): Promise<Context> {
-  const connectors = await lookupConnectors(deps);
-  const settings = parseStoredSettings(run.sync);
-  const [sourceConnection, destinationConnection] = await Promise.all([
-    deps.resolveConnectionConfig(run.sync.sourceId, run.workspaceId),
-    deps.resolveConnectionConfig(run.sync.destinationId, run.workspaceId),
-  ]);
-  const source = connectors.source(sourceConnection.type);
-  const destination = connectors.destination(destinationConnection.type);
-  const object = destination.objects.find((o) => o.id === settings.object);
-  if (!object) throw new Error(`${destination.label} has no object "${settings.object}"`);
-  return {
-    run,
-    settings,
-    source,
-    sourceConfig: parseConfig(source, sourceConnection.config),
-    destination,
-    destinationConfig: parseConfig(destination, destinationConnection.config),
-    object,
-  };
-}
 
 /** Up to `size` records the run delivered, rebuilt from the source in key order. */
-async function sampleDeliveredRecords(context: Context, deps: VerifyDeps): Promise<OutRecord[]> {
+async function sampleDeliveredRecords(context: RunContext, deps: VerifyDeps): Promise<OutRecord[]> {
   const { run, settings, source, sourceConfig, object } = context;
   const size = deps.verify?.sampleSize ?? DEFAULT_SAMPLE_SIZE;
   const maxRows = deps.verify?.maxRowsScanned ?? DEFAULT_MAX_ROWS_SCANNED;
@@ -214,7 +169,7 @@ function describeMissingReadCredential(destination: DestinationConnector<unknown
   return undefined;
 }
 
-async function collectLinks(context: Context, records: ReadBackRecord[], signal?: AbortSignal): Promise<Link[]> {
+async function collectLinks(context: RunContext, records: ReadBackRecord[], signal?: AbortSignal): Promise<Link[]> {
   const { destination, destinationConfig, object } = context;
   if (!destination.dashboardLinks) return [];
   try {
@@ -225,7 +180,7 @@ async function collectLinks(context: Context, records: ReadBackRecord[], signal?
   }
 }
 
-async function readBackSample(context: Context, records: OutRecord[], deps: VerifyDeps): Promise<ReadBackRecord[] | null> {
+async function readBackSample(context: RunContext, records: OutRecord[], deps: VerifyDeps): Promise<ReadBackRecord[] | null> {
   const { destination, destinationConfig, object } = context;
   const first = await destination.readBack!({ config: destinationConfig, object, records, signal: deps.signal });
   if (!first) return null;
@@ -238,7 +193,7 @@ async function readBackSample(context: Context, records: OutRecord[], deps: Veri
   return records.map((r) => byKey.get(r.key) ?? { key: r.key, found: false });
 }
 
-async function computeVerification(context: Context, deps: VerifyDeps): Promise<Omit<Verification, "verifiedAt">> {
+async function computeVerification(context: RunContext, deps: VerifyDeps): Promise<Omit<Verification, "verifiedAt">> {
   const { run, destination, destinationConfig, object } = context;
   const empty = { checked: 0, verified: 0, differences: [] };
   if (run.rowsCreated + run.rowsUpdated === 0) {
@@ -285,7 +240,7 @@ export async function verifyRun(p: { runId: string; deps: VerifyDeps }): Promise
     if (!run || !VERIFIABLE_STATUSES.includes(run.status)) return null;
     let result: Omit<Verification, "verifiedAt">;
     try {
-      result = await computeVerification(await loadContext(run, p.deps), p.deps);
+      result = await computeVerification(await loadRunContext(run, p.deps), p.deps);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       logger.warn("Run verification failed", { runId: run.id, error });

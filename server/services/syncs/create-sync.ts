@@ -6,6 +6,7 @@ import { ZSyncDefinition } from "~/server/sync/definition";
 import { recordAuditEntry, type Actor } from "~/server/services/audit/record-audit-entry";
 import { checkSyncDefinition } from "./check-sync-definition";
 import { parseDefinitionInput } from "./parse-definition-input";
+import { toSyncColumns } from "./sync-columns";
 import { SYNC_VIEW_INCLUDE, toSyncView } from "./sync-view";
 
 export async function createSync({ workspaceId, definition, actor }: { workspaceId: string; definition: unknown; actor: Actor }) {
@@ -24,15 +25,7 @@ export async function createSync({ workspaceId, definition, actor }: { workspace
       sourceId,
       destinationId,
       enabled,
-      model: settings.model,
-      object: settings.object,
-      behavior: settings.behavior,
-      syncKey: settings.syncKey,
-      mappings: settings.mappings,
-      syncAllColumns: settings.syncAllColumns,
-      event: settings.event ?? undefined,
-      initialSync: settings.initialSync,
-      schedule: settings.schedule,
+      ...toSyncColumns(settings),
       nextRunAt: enabled ? computeNextRunAt(settings.schedule, new Date()) : null,
       createdById: actor.userId ?? null,
     },

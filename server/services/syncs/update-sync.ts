@@ -5,6 +5,7 @@ import { parseStoredSettings, ZSyncDefinition } from "~/server/sync/definition";
 import { recordAuditEntry, type Actor } from "~/server/services/audit/record-audit-entry";
 import { checkSyncDefinition } from "./check-sync-definition";
 import { parseDefinitionInput } from "./parse-definition-input";
+import { toSyncColumns } from "./sync-columns";
 import { SYNC_VIEW_INCLUDE, toSyncView } from "./sync-view";
 
 /** Applies a partial definition (PATCH semantics) over the stored one and validates the result as a whole. */
@@ -28,15 +29,7 @@ export async function updateSync({ workspaceId, syncId, changes, actor }: { work
       sourceId,
       destinationId,
       enabled,
-      model: settings.model,
-      object: settings.object,
-      behavior: settings.behavior,
-      syncKey: settings.syncKey,
-      mappings: settings.mappings,
-      syncAllColumns: settings.syncAllColumns,
-      event: settings.event ?? undefined,
-      initialSync: settings.initialSync,
-      schedule: settings.schedule,
+      ...toSyncColumns(settings),
       ...(scheduleChanged ? { nextRunAt: enabled ? computeNextRunAt(settings.schedule, new Date()) : null } : {}),
     },
     include: SYNC_VIEW_INCLUDE,

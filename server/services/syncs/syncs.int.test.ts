@@ -1,0 +1,96 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDb, getDb } from "~/server/db/client";
+import { AppError } from "~/server/lib/errors";
+import { createPostgresDatabase } from "~/server/testing/databases";
+import { createConnection } from "~/server/services/connections/create-connection";
+import { deleteConnection } from "~/server/services/connections/delete-connection";
+import { signUpUser } from "~/server/services/users/sign-up-user";
+import { createWorkspace } from "~/server/services/workspaces/create-workspace";
+import { createSync } from "./create-sync";
+import { deleteSync } from "./delete-sync";
+import { previewSchedule } from "./preview-schedule";
+import { suggestMappings } from "./suggest-mappings";
+import { updateSync } from "./update-sync";
+
+let source: Awaited<ReturnType<typeof createPostgresDatabase>>;
+let workspaceId: string;
+let sourceId: string;
+let destinationId: string;
+const actor = { userId: null, label: "test" };
+
+beforeAll(async () => {
+  source = await createPostgresDatabase("syncs");
+  const client = new pg.Client({ connectionString: source.url });
+  await client.connect();
+  await client.query(`CREATE TABLE users (user_id int PRIMARY KEY, email text, username text, phone text, purchase_id int, amount numeric, bought_at timestamptz)`);
+  await client.end();
+  const user = await signUpUser({ email: "syncs@example.com", password: "Correct-Horse-42" });
+  workspaceId = (await createWorkspace({ userId: user.id, name: "Syncs", actor })).id;
+  sourceId = (await createConnection({ workspaceId, name: "Warehouse", type: "postgres", config: { url: source.url }, actor })).id;
+  destinationId = (await createConnection({ workspaceId, name: "CleverTap", type: "clevertap", config: { accountId: "A", passcode: "P", region: "eu1" }, actor })).id;
+});
+
+afterAll(async () => {
+  await closeDb();
+  await source.drop();
+});
+
+const profileSync = () => ({
+  name: "Users to CleverTap",
+  sourceId,
+  destinationId,
+  model: { type: "table", schema: "public", table: "users" },
+  object: "profile",
+  behavior: "upsert",
+  syncKey: { column: "user_id", identifier: "identity" },
+  mappings: [{ from: { column: "email" }, to: "Email", type: "string" }],
+  schedule: { type: "interval", minutes: 15 },
+});
+
+describe("sync definitions", () => {
+  it("auto-matches standard fields by column name", async () => {
+    const { mappings } = await suggestMappings({ workspaceId, sourceId, destinationId, model: { type: "table", schema: "public", table: "users" }, object: "profile" });
+    expect(mappings).toEqual(
+      expect.arrayContaining([
+        { from: { column: "email" }, to: "Email", type: "string" },
+        { from: { column: "username" }, to: "Name", type: "string" },
+        { from: { column: "phone" }, to: "Phone", type: "string" },
+      ]),
+    );
+  });
+
+  it("answers per-field errors and saves nothing", async () => {
+    const bad = { ...profileSync(), syncKey: { column: "nope" }, mappings: [{ from: { column: "missing" }, to: "Email", type: "string" }] };
+    const error = (await createSync({ workspaceId, definition: bad, actor }).catch((e: unknown) => e)) as AppError;
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.details.fieldErrors).toMatchObject({ "syncKey.column": expect.stringContaining('"nope"'), "mappings.0.from.column": expect.stringContaining('"missing"') });
+    expect(await (await getDb()).sync.count({ where: { workspaceId } })).toBe(0);
+  });
+
+  it("creates with a next run time, switches to an event sync and back, and refuses deleting a used connection", async () => {
+    const sync = await createSync({ workspaceId, definition: profileSync(), actor });
+    expect(sync.nextRunAt!.getTime()).toBeGreaterThan(Date.now());
+    expect(sync.scheduleDescription).toMatch(/15 minutes/);
+
+    const asEvent = await updateSync({
+      workspaceId,
+      syncId: sync.id,
+      actor,
+      changes: { object: "event", behavior: "append", syncKey: { column: "purchase_id" }, mappings: [{ from: { column: "amount" }, to: "Amount", type: "number" }], event: { name: { constant: "Charged" }, identityColumn: "user_id", identifier: "identity", timestampColumn: "bought_at" } },
+    });
+    expect(asEvent.event).toMatchObject({ name: { constant: "Charged" } });
+    const back = await updateSync({ workspaceId, syncId: sync.id, actor, changes: { object: "profile", behavior: "upsert", syncKey: { column: "user_id" }, event: null, mappings: [{ from: { column: "email" }, to: "Email", type: "string" }] } });
+    expect(back.event ?? null).toBeNull();
+
+    await expect(deleteConnection({ workspaceId, connectionId: sourceId, actor })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining('"Users to CleverTap"') });
+    await deleteSync({ workspaceId, syncId: sync.id, actor });
+  });
+
+  it("previews the next five runs of a cron schedule and explains a bad one", () => {
+    const preview = previewSchedule({ schedule: { type: "cron", expression: "0 6 * * *", timezone: "Europe/Paris" } });
+    expect(preview.nextRuns).toHaveLength(5);
+    expect(preview.nextRuns.every((d) => d.getUTCHours() === 5 || d.getUTCHours() === 4)).toBe(true);
+    expect(() => previewSchedule({ schedule: { type: "cron", expression: "61 * * * *", timezone: "UTC" } })).toThrow(/invalid/);
+  });
+});
