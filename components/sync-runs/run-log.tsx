@@ -25,8 +25,6 @@ function useRunLogTail(runId: string) {
     let stopped = false;
     let afterId: string | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    setLines([]);
-    setFinished(false);
     const tick = async () => {
       try {
         const page = await queryClient.fetchQuery({ ...trpc.syncRun.logs.queryOptions({ workspaceId: workspace.id, runId, afterId }), staleTime: 0 });
@@ -54,7 +52,7 @@ function useRunLogTail(runId: string) {
   return { lines, finished, error };
 }
 
-/** The step-by-step log, tailing live while the run is active. */
+/** The step-by-step log, tailing live while the run is active. Key it by the run id: its state belongs to one run. */
 export function RunLog({ runId }: { runId: string }) {
   const { lines, finished, error } = useRunLogTail(runId);
   const boxRef = useRef<HTMLDivElement>(null);

@@ -122,7 +122,7 @@ function RunDetails({ run, syncId, alreadyRunning }: { run: RunDetail; syncId: s
       <CountTiles counts={run.counts} />
       {run.verification ? <VerificationPanel verification={run.verification} /> : null}
       <RunErrorsTable runId={run.id} live={active} />
-      <RunLog runId={run.id} />
+      <RunLog key={run.id} runId={run.id} />
       <p className="mt-6 text-xs text-slate-500">
         Run {run.id}
         {run.attempt > 1 ? ` · attempt ${run.attempt} (resumed after the previous process stopped)` : ""} ·{" "}

@@ -197,7 +197,7 @@ export function SyncForm({ sources, destinations, connectorTypes, defaultValues,
     requestAnimationFrame(() => summaryRef.current?.focus());
   };
 
-  const onSubmit = handleSubmit(async (values) => {
+  const submit = async (values: SyncFormValues) => {
     const sql = values.sql.trim();
     if (values.modelType === "sql" && sql !== appliedSql) setAppliedSql(sql);
     const missing = findMissingFields(values, object);
@@ -223,7 +223,7 @@ export function SyncForm({ sources, destinations, connectorTypes, defaultValues,
       const message = error instanceof Error ? error.message : String(error);
       showErrors(Object.keys(fields).length ? "The sync could not be saved. Fix the fields below." : message, fields);
     }
-  });
+  };
 
   let counter = 0;
   const steps = {
@@ -242,7 +242,7 @@ export function SyncForm({ sources, destinations, connectorTypes, defaultValues,
   return (
     <FormProvider {...form}>
       <SyncFieldErrorsProvider errors={errors.fields}>
-        <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label={editing ? "Edit sync" : "Create a new sync"}>
+        <form onSubmit={(event) => void handleSubmit(submit)(event)} noValidate className="space-y-5" aria-label={editing ? "Edit sync" : "Create a new sync"}>
           {errors.summary ? (
             <div ref={summaryRef} tabIndex={-1} className="focus:outline-none" data-testid="sync-form-errors">
               <Alert title={errors.summary}>

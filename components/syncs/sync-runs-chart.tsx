@@ -22,9 +22,9 @@ export function SyncRunsChart({ runs }: { runs: RunListItem[] }) {
           <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: "#64748b" }} tickLine={false} axisLine={false} />
           <Tooltip cursor={{ fill: "#f1f5f9" }} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Bar dataKey="created" name="Created" stackId="rows" fill="#1f66c4" isAnimationActive={false} />
-          <Bar dataKey="updated" name="Updated" stackId="rows" fill="#60a5fa" isAnimationActive={false} />
-          <Bar dataKey="rejected" name="Rejected" stackId="rows" fill="#dc2626" isAnimationActive={false} />
+          <Bar dataKey="created" name="Created" stackId="rows" fill="#1f66c4" maxBarSize={56} isAnimationActive={false} />
+          <Bar dataKey="updated" name="Updated" stackId="rows" fill="#60a5fa" maxBarSize={56} isAnimationActive={false} />
+          <Bar dataKey="rejected" name="Rejected" stackId="rows" fill="#dc2626" maxBarSize={56} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
       <figcaption className="sr-only">{summary}</figcaption>

@@ -20,12 +20,23 @@ export const NO_FILTER = { externalTables: [], externalEnums: [] };
 
 let enginePromise: Promise<EngineModule> | undefined;
 
+/**
+ * The .wasm file inside node_modules. Next's bundler rewrites `require.resolve` into a module number,
+ * so in the production server the package is found from the working directory (where `next start` runs).
+ */
+function locateEngineWasm(): string {
+  const fromCwd = join(process.cwd(), "node_modules", "@prisma", "schema-engine-wasm", "schema_engine_bg.wasm");
+  if (existsSync(fromCwd)) return fromCwd;
+  const resolved: unknown = createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+  if (typeof resolved !== "string") throw new Error(`Cannot find @prisma/schema-engine-wasm under ${process.cwd()}/node_modules`);
+  return join(dirname(resolved), "schema_engine_bg.wasm");
+}
+
 function loadEngineModule(): Promise<EngineModule> {
   // The package's main entry imports the .wasm as an ES module, which Node cannot do without flags.
   enginePromise ??= (async () => {
     const runtime = await import("@prisma/schema-engine-wasm/schema_engine_bg");
-    const require = createRequire(import.meta.url);
-    const wasmPath = join(dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
+    const wasmPath = locateEngineWasm();
     const wasmModule = new WebAssembly.Module(await readFile(wasmPath));
     const instance = new WebAssembly.Instance(wasmModule, {
       "./schema_engine_bg.js": runtime as unknown as WebAssembly.ModuleImports,
