@@ -235,6 +235,23 @@ test("a new user sends PostgreSQL users to CleverTap profiles, then only what ch
     await captureScreen(page, "12-run-with-record-errors");
   });
 
+  await test.step("an Event sync asks for the event name and the user identity before it can be created", async () => {
+    await page.goto(`/w/${slug}/syncs/new`);
+    await page.getByLabel("Source connection").selectOption({ label: "Warehouse (PostgreSQL)" });
+    await page.getByLabel("Schema and table").selectOption({ label: "public.users" });
+    await page.getByLabel("Destination connection").selectOption({ label: "CleverTap (CleverTap)" });
+    await page.getByLabel("Object").selectOption({ label: "Event" });
+    await expect(page.getByRole("radio", { name: /^Send Each new row/ })).toBeChecked();
+    await expect(page.getByRole("heading", { name: "Configure Event Syncing" })).toBeVisible();
+    await page.getByLabel("Source column", { exact: true }).selectOption("user_id");
+    await page.getByRole("button", { name: "Create Sync" }).click();
+    const summary = page.getByTestId("sync-form-errors");
+    await expect(summary).toContainText("Event name");
+    await expect(summary).toContainText("User identity column");
+    await expect(page.locator("#sync-event-name-constant-error")).toBeVisible();
+    await captureScreen(page, "13-event-sync-missing-fields");
+  });
+
   await test.step("Edit opens the same form prefilled; a bad cron is explained next to its field", async () => {
     await page.goto(`/w/${slug}/syncs`);
     await page.getByRole("link", { name: "Users to CleverTap", exact: true }).click();

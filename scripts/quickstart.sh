@@ -18,11 +18,7 @@ port=${PORT:-3000}
 export NEXTAUTH_URL=${NEXTAUTH_URL:-http://localhost:$port}
 
 echo "==== installing dependencies"
-if [[ -f package-lock.json ]]; then
-  npm ci
-else
-  npm install
-fi
+bash scripts/install-dependencies.sh
 
 echo "==== building"
 npx --no-install next build

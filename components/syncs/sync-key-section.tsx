@@ -90,11 +90,11 @@ export function EventSection({ step, columns, object }: { step: number; columns:
           </Field>
         )}
       </fieldset>
-      <div className="grid items-end gap-3 sm:grid-cols-[1fr_auto_1fr]">
+      <div className="grid items-start gap-3 sm:grid-cols-[1fr_auto_1fr]">
         <Field id="sync-event-identityColumn" label="User identity column" error={identityError} help="Links each event to the user's profile.">
           <ColumnSelect columns={columns} placeholder="Choose a column…" {...describeControl("event.identityColumn", identityError)} {...register("identityColumn")} />
         </Field>
-        <ArrowRight className="mb-8 hidden h-4 w-4 text-slate-400 sm:block" aria-hidden />
+        <ArrowRight className="mt-9 hidden h-4 w-4 text-slate-400 sm:block" aria-hidden />
         <IdentifierSelect path="event.identifier" object={object} label="Matches the user's" register={register} />
       </div>
       <div className="grid gap-4 sm:grid-cols-2">

@@ -27,7 +27,7 @@ export function SyncSummary({ definition, names }: { definition: SyncDefinitionB
     ["Sync key", object?.type === "event" ? definition.syncKey.column || "—" : `${definition.syncKey.column || "—"} → ${identifier ?? "—"}`],
   ];
   if (definition.event) {
-    const name = "column" in definition.event.name ? `from column ${definition.event.name.column || "—"}` : `"${definition.event.name.constant}"`;
+    const name = "column" in definition.event.name ? `from column ${definition.event.name.column || "—"}` : definition.event.name.constant ? `"${definition.event.name.constant}"` : "—";
     rows.push(["Event", `${name}; user ${definition.event.identityColumn || "—"} → ${identifier ?? "—"}${definition.event.idColumn ? `; id ${definition.event.idColumn}` : ""}`]);
   }
   rows.push([
