@@ -55,7 +55,8 @@ async function call(handler: Handler, p: { method?: string; path?: string; token
     headers,
     body: p.rawBody ?? (p.body === undefined ? undefined : JSON.stringify(p.body)),
   });
-  const response = await handler(request, { params: Promise.resolve(p.params ?? {}) });
+  // Like Next.js: routes without dynamic segments get a params promise that resolves to undefined.
+  const response = await handler(request, { params: Promise.resolve(p.params as Record<string, string>) });
   const text = await response.text();
   return { status: response.status, text, json: (text ? JSON.parse(text) : null) as Json };
 }

@@ -32,7 +32,8 @@ function readBearerToken(request: Request): string | null {
 }
 
 async function readParams(route: RouteParams | undefined): Promise<Record<string, string>> {
-  const raw = route ? await route.params : {};
+  // Next.js passes a params promise that resolves to undefined on routes without dynamic segments.
+  const raw = (route ? await route.params : undefined) ?? {};
   return Object.fromEntries(Object.entries(raw).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])));
 }
 
