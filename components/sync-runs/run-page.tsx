@@ -17,15 +17,15 @@ import { formatCount, formatDuration, formatTrigger } from "./format-run";
 import { RunErrorsTable } from "./run-errors-table";
 import { RunLog } from "./run-log";
 import { RunStatusBadge } from "./run-status-badge";
-import { isRunActive, type RunCounts, type RunDetail } from "./sync-run-types";
+import { isAwaitingVerification, isRunActive, type RunCounts, type RunDetail } from "./sync-run-types";
 import { VerificationPanel } from "./verification-panel";
 
 const TILES: { key: keyof RunCounts; label: string; help: string; tone?: string }[] = [
   { key: "read", label: "Read", help: "Rows read from the model" },
   { key: "invalid", label: "Invalid", help: "Not sent: empty or repeated key, or a value that breaks a rule", tone: "text-amber-700" },
   { key: "unchanged", label: "Unchanged", help: "Same as last accepted; not sent" },
-  { key: "created", label: "Created", help: "New in the destination" },
-  { key: "updated", label: "Updated", help: "Changed since the last run" },
+  { key: "created", label: "Created", help: "Sent for the first time by this sync" },
+  { key: "updated", label: "Updated", help: "Changed since last accepted, or sent as Update Only" },
   { key: "rejected", label: "Rejected", help: "Refused by the destination; retried next run", tone: "text-red-700" },
   { key: "retried", label: "Retried", help: "Rejected last time, sent again" },
 ];
@@ -141,7 +141,8 @@ export function RunPage({ syncId, runId, alreadyRunning }: { syncId: string; run
   const workspace = useWorkspace();
   const run = useQuery({
     ...trpc.syncRun.get.queryOptions({ workspaceId: workspace.id, runId }),
-    refetchInterval: (query) => (query.state.data && !isRunActive(query.state.data.status) ? false : 1500),
+    // Verification is saved a few seconds after the run finishes: keep polling briefly until it arrives.
+    refetchInterval: (query) => (!query.state.data || isRunActive(query.state.data.status) || isAwaitingVerification(query.state.data) ? 1500 : false),
   });
   // When the run ends, the lists elsewhere (sync page, Syncs, Overview) are out of date: refresh them.
   const wasActive = useRef(false);

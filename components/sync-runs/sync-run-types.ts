@@ -16,3 +16,14 @@ export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ["QUEUED", "RUNNING"];
 export function isRunActive(status: RunStatus): boolean {
   return ACTIVE_RUN_STATUSES.includes(status);
 }
+
+/** How long after a run finishes the page keeps waiting for its verification (read-back retries take ~5 s). */
+const VERIFICATION_WAIT_MS = 30_000;
+
+/** A run that delivered rows and finished moments ago, whose verification has not been saved yet. */
+export function isAwaitingVerification(run: Pick<RunDetail, "status" | "verification" | "finishedAt" | "counts">, now = Date.now()): boolean {
+  if (run.status !== "SUCCEEDED" && run.status !== "SUCCEEDED_WITH_REJECTIONS") return false;
+  if (run.verification || !run.finishedAt) return false;
+  if (run.counts.created + run.counts.updated === 0) return false;
+  return now - new Date(run.finishedAt).getTime() < VERIFICATION_WAIT_MS;
+}

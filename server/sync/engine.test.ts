@@ -114,6 +114,14 @@ describe("sync engine: change detection", () => {
     expect(destination.profiles.get(userId(1500))?.Email).toBe("changed1500@example.com");
   });
 
+  it("counts rows of an Update Only sync as updates, never as creates", async () => {
+    const { run, destination } = await setup({ rows: makeUsers(5), settings: { ...PROFILE_SETTINGS, behavior: "update" } });
+    // The people already exist in the destination; this sync has never sent them.
+    for (let i = 0; i < 5; i++) destination.profiles.set(userId(i), { Email: "old@example.com" });
+    const first = await run();
+    expect(counts(first.run)).toEqual({ read: 5, invalid: 0, unchanged: 0, created: 0, updated: 5, rejected: 0, retried: 0 });
+  });
+
   it("never re-sends an event, and sends the sync key as the event id", async () => {
     const rows = Array.from({ length: 30 }, (_, i) => ({
       purchase_id: `p${String(i).padStart(3, "0")}`,

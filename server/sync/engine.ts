@@ -294,6 +294,7 @@ export async function processNextPage(p: { runId: string; deps: EngineDeps }): P
   const stateByKey = new Map(states.map((s) => [s.recordKey, s]));
   const seenWithoutSending: { key: string; hash: string }[] = [];
   const toSend = new Map<string, Classified>();
+  const updateOnly = context.settings.behavior === "update";
   for (const { key, record } of built) {
     const hash = hashPayload(record);
     const state = stateByKey.get(key);
@@ -303,7 +304,8 @@ export async function processNextPage(p: { runId: string; deps: EngineDeps }): P
       continue;
     }
     const retried = Boolean(state?.rejectedAt);
-    if (!state || state.payloadHash === null) toSend.set(key, { record, hash, change: "create", retried });
+    // Update Only never creates: a key this sync has not delivered yet is still sent as an update.
+    if (!state || state.payloadHash === null) toSend.set(key, { record, hash, change: updateOnly ? "update" : "create", retried });
     // An event goes out once per key, whatever changes later.
     else if (isEvent || state.payloadHash === hash) counts.unchanged += 1;
     else toSend.set(key, { record, hash, change: "update", retried });
