@@ -20,7 +20,7 @@ const simulatorUrls = {
 
 // Workers evaluate this file again and inherit the runner's environment, so only the first evaluation
 // empties the folder; every process then agrees on one path.
-const dataDir = process.env.E2E_DATA_DIR ?? fileURLToPath(new URL("./.test-data/e2e-data", import.meta.url));
+const dataDir = process.env.E2E_DATA_DIR ?? fileURLToPath(new URL(`./.test-data/e2e-data${portBase ? `-${portBase}` : ""}`, import.meta.url));
 if (!process.env.E2E_DATA_DIR) {
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
