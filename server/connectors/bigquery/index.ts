@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { SourceQueryError } from "../errors";
-import { parseServiceAccountJson } from "../google-sheets/service-account";
+import { parseServiceAccountJson, serviceAccountJsonField } from "../google-sheets/service-account";
 import type { ModelQuery, SourceCatalog, SourceColumn, SourceConnector } from "../types";
 import { createBigQueryClient, runQuery, toSourceQueryError, type BigQueryTarget, type SchemaField } from "./client";
 import {
@@ -39,20 +39,9 @@ const configSchema = z.object({
   location: z
     .preprocess(blankToUndefined, z.string().trim().optional())
     .meta({ label: "Location", help: "Optional: where the datasets live (US, EU, europe-west1 …).", placeholder: "US" }),
-  serviceAccountJson: z
-    .string({ error: "Paste the service account key (JSON)." })
-    .min(1, "Paste the service account key (JSON).")
-    .superRefine((text, ctx) => {
-      const parsed = parseServiceAccountJson(text);
-      if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
-    })
-    .meta({
-      label: "Service account key (JSON)",
-      help: "Create a service account key (JSON) in Google Cloud; give the account BigQuery Job User on the project and BigQuery Data Viewer on the datasets you sync.",
-      secret: true,
-      widget: "textarea",
-      placeholder: '{ "type": "service_account", "client_email": "…", "private_key": "…" }',
-    }),
+  serviceAccountJson: serviceAccountJsonField(
+    "Create a service account key (JSON) in Google Cloud; give the account BigQuery Job User on the project and BigQuery Data Viewer on the datasets you sync.",
+  ),
   dataset: z
     .preprocess(blankToUndefined, z.string().trim().regex(DATASET_ID, "A dataset id holds only letters, digits and underscores.").optional())
     .meta({

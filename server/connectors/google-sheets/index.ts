@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { SourceQueryError } from "../errors";
 import type { ModelQuery, SourceCatalog, SourceConnector } from "../types";
-import { parseServiceAccountJson, type ServiceAccount } from "./service-account";
+import { parseServiceAccountJson, serviceAccountJsonField, type ServiceAccount } from "./service-account";
 import { buildSheetTable, selectKeysetPage, selectNullKeyRows, type SheetTable } from "./sheet-table";
 import { fetchSheetValues, fetchSpreadsheet, resolveSheetRange, type SheetRange, type SpreadsheetInfo } from "./sheets-api";
 
@@ -42,20 +42,9 @@ const configSchema = z.object({
       help: "Optional: a sheet name (Customers) or an A1 range (Customers!A1:F). The first sheet is read when empty; its first row must hold the column names.",
       placeholder: "Sheet1",
     }),
-  serviceAccountJson: z
-    .string({ error: "Paste the service account key (JSON)." })
-    .min(1, "Paste the service account key (JSON).")
-    .superRefine((text, ctx) => {
-      const parsed = parseServiceAccountJson(text);
-      if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
-    })
-    .meta({
-      label: "Service account key (JSON)",
-      help: "Create a service account key (JSON) in Google Cloud and share the sheet with its client_email",
-      secret: true,
-      widget: "textarea",
-      placeholder: '{ "type": "service_account", "client_email": "…", "private_key": "…" }',
-    }),
+  serviceAccountJson: serviceAccountJsonField(
+    "Create a service account key (JSON) in Google Cloud and share the sheet with its client_email",
+  ),
 });
 
 export type GoogleSheetsConfig = z.infer<typeof configSchema>;

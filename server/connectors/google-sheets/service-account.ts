@@ -1,4 +1,5 @@
 import { createPrivateKey } from "node:crypto";
+import { z } from "zod";
 
 export type ServiceAccount = { clientEmail: string; privateKey: string };
 
@@ -46,4 +47,22 @@ export function parseServiceAccountJson(text: string): { ok: true; account: Serv
     };
   }
   return { ok: true, account: { clientEmail, privateKey } };
+}
+
+/** The config field holding a Google service-account key, shared by every Google connector. */
+export function serviceAccountJsonField(help: string) {
+  return z
+    .string({ error: "Paste the service account key (JSON)." })
+    .min(1, "Paste the service account key (JSON).")
+    .superRefine((text, ctx) => {
+      const parsed = parseServiceAccountJson(text);
+      if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
+    })
+    .meta({
+      label: "Service account key (JSON)",
+      help,
+      secret: true,
+      widget: "textarea",
+      placeholder: '{ "type": "service_account", "client_email": "…", "private_key": "…" }',
+    });
 }

@@ -4,6 +4,7 @@
  */
 import mysql, { type Connection, type FieldPacket } from "mysql2/promise";
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
+import { toNetworkError } from "../network-errors";
 import type { MysqlConfig } from "./config";
 
 /** Statement time limits in milliseconds; mutable so tests can shorten them. */
@@ -17,15 +18,6 @@ export const mysqlTimeouts = {
 
 type DriverError = Error & { code?: string; errno?: number; errors?: DriverError[] };
 
-const NETWORK_REASONS: Record<string, string> = {
-  ECONNREFUSED: "connection refused (is the server running and listening on this port?)",
-  ENOTFOUND: "the host name could not be resolved",
-  EAI_AGAIN: "the host name could not be resolved",
-  ETIMEDOUT: "the connection timed out",
-  EHOSTUNREACH: "the host is unreachable",
-  ENETUNREACH: "the network is unreachable",
-  ECONNRESET: "the server closed the connection",
-};
 
 // Server error numbers: MariaDB's max_statement_time, MySQL's max_execution_time, KILL QUERY.
 const TIMEOUT_ERRNOS = new Set([1969, 3024]);
@@ -41,9 +33,8 @@ export function translateMysqlError(error: unknown, config: MysqlConfig, timeout
   const where = `${config.host}:${config.port}`;
   const code = e.code ?? e.errors?.[0]?.code;
   const message = config.password && config.password.length >= 3 ? (e.message ?? "").split(config.password).join("***") : (e.message ?? String(error));
-  if (code && NETWORK_REASONS[code]) {
-    return new SourceQueryError(`Could not connect to ${where}: ${NETWORK_REASONS[code]}.`, { code, cause: error });
-  }
+  const network = toNetworkError(code, where, error);
+  if (network) return network;
   if (code === "ER_ACCESS_DENIED_ERROR") {
     return new SourceQueryError(`${where} rejected the user name or password for user ${config.user}.`, { code, cause: error });
   }

@@ -5,6 +5,7 @@
  */
 import pg from "pg";
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
+import { toNetworkError } from "../network-errors";
 import type { PostgresConfig } from "./config";
 
 /** Statement timeouts in milliseconds; mutable so tests can shorten them. */
@@ -69,15 +70,6 @@ function redact(message: string, config: PostgresConfig): string {
 
 type NetworkError = Error & { code?: string; errors?: NetworkError[] };
 
-const NETWORK_REASONS: Record<string, string> = {
-  ECONNREFUSED: "connection refused (is the server running and listening on this port?)",
-  ENOTFOUND: "the host name could not be resolved",
-  EAI_AGAIN: "the host name could not be resolved",
-  ETIMEDOUT: "the connection timed out",
-  EHOSTUNREACH: "the host is unreachable",
-  ENETUNREACH: "the network is unreachable",
-  ECONNRESET: "the server closed the connection",
-};
 
 /** Turns a driver error into the error a user sees. */
 export function translatePostgresError(error: unknown, config: PostgresConfig, timeoutMs: number): Error {
@@ -87,9 +79,8 @@ export function translatePostgresError(error: unknown, config: PostgresConfig, t
   const where = `${endpoint.host}:${endpoint.port}`;
   const code = e.code ?? e.errors?.[0]?.code;
   const message = redact(e.message ?? String(error), config);
-  if (code && NETWORK_REASONS[code]) {
-    return new SourceQueryError(`Could not connect to ${where}: ${NETWORK_REASONS[code]}.`, { code, cause: error });
-  }
+  const network = toNetworkError(code, where, error);
+  if (network) return network;
   if (/timeout expired|Connection terminated due to connection timeout/i.test(message)) {
     return new SourceQueryError(`Could not connect to ${where}: no answer within ${postgresTimeouts.connectMs / 1000} s.`, { code: "ETIMEDOUT", cause: error });
   }
