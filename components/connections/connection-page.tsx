@@ -138,6 +138,20 @@ export function ConnectionPage({ connectionId }: { connectionId: string }) {
                 </Alert>
               ) : null}
             </div>
+            <Card>
+              <CardHeader title="Used by" description={c.usedBy.length ? `${c.usedBy.length} sync${c.usedBy.length === 1 ? "" : "s"} read from or write to this connection.` : "No sync uses this connection yet."} />
+              {c.usedBy.length ? (
+                <ul className="divide-y divide-slate-100" aria-label="Syncs using this connection">
+                  {c.usedBy.map((s) => (
+                    <li key={s.id} className="px-5 py-2.5 text-sm">
+                      <Link className="font-medium text-brand-700 hover:underline" href={`/w/${workspace.slug}/syncs/${s.id}`}>
+                        {s.name}
+                      </Link>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </Card>
             {c.kind === "source" ? <SourceBrowser connectionId={c.id} /> : null}
             {canWrite ? (
               <AdminSettings connection={c} />

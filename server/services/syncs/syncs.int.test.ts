@@ -5,6 +5,7 @@ import { AppError } from "~/server/lib/errors";
 import { createPostgresDatabase } from "~/server/testing/databases";
 import { createConnection } from "~/server/services/connections/create-connection";
 import { deleteConnection } from "~/server/services/connections/delete-connection";
+import { getConnection } from "~/server/services/connections/get-connection";
 import { signUpUser } from "~/server/services/users/sign-up-user";
 import { createWorkspace } from "~/server/services/workspaces/create-workspace";
 import { createSync } from "./create-sync";
@@ -83,6 +84,7 @@ describe("sync definitions", () => {
     const back = await updateSync({ workspaceId, syncId: sync.id, actor, changes: { object: "profile", behavior: "upsert", syncKey: { column: "user_id" }, event: null, mappings: [{ from: { column: "email" }, to: "Email", type: "string" }] } });
     expect(back.event ?? null).toBeNull();
 
+    expect((await getConnection({ workspaceId, connectionId: sourceId, includeConfig: false })).usedBy).toEqual([{ id: sync.id, name: "Users to CleverTap" }]);
     await expect(deleteConnection({ workspaceId, connectionId: sourceId, actor })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining('"Users to CleverTap"') });
     await deleteSync({ workspaceId, syncId: sync.id, actor });
   });
