@@ -96,7 +96,8 @@ test("an admin invites a viewer, who joins and cannot use admin actions", async 
   const token = await callProcedure(viewer, "apiToken.create", { workspaceId, name: "sneaky" }, "mutation");
   expect(token.status).toBe(403);
   await page.goto(`/w/${slug}/members`);
-  await expect(page.getByText("Pending invitations")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Pending invitations" })).toBeVisible();
+  await expect(page.getByText("No pending invitations. Invite a teammate above.")).toBeVisible();
   await expect(page.getByText("sneaky")).toHaveCount(0);
 
   // A signed-in stranger gets a 404 for the workspace, not a hint that it exists.
