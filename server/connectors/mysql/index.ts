@@ -1,6 +1,6 @@
 import type { FieldPacket } from "mysql2/promise";
 import { SourceQueryError } from "../errors";
-import { assertReadOnlySql } from "../sql-guard";
+import { checkModelSql } from "../read-only-sql/node-sql-parser";
 import type { ModelQuery, SourceCatalog, SourceColumn, SourceConnector } from "../types";
 import { mapMysqlType, readFieldType } from "./column-types";
 import { type MysqlConfig, mysqlConfigSchema } from "./config";
@@ -13,10 +13,13 @@ function quoteIdent(name: string): string {
   return `\`${name.replace(/`/g, "``")}\``;
 }
 
-/** The model as a FROM item aliased `model`; SQL models are checked and wrapped as a derived table. */
+/**
+ * The model as a FROM item aliased `model`. A SQL model is checked on its own, then wrapped on lines
+ * of its own so a trailing `#` or `-- ` comment cannot swallow the rest of the statement (its LIMIT).
+ */
 function buildFromItem(model: ModelQuery): string {
   if (model.type === "table") return `${quoteIdent(model.schema)}.${quoteIdent(model.table)} AS model`;
-  return `(${assertReadOnlySql(model.sql)}) AS model`;
+  return `(\n${checkModelSql(model.sql, "mysql")}\n) AS model`;
 }
 
 function clampLimit(limit: number): number {

@@ -69,6 +69,8 @@ function openConnection(config: MysqlConfig): Promise<Connection> {
     password: config.password ?? "",
     ssl: config.ssl ? { rejectUnauthorized: true } : undefined,
     connectTimeout: mysqlTimeouts.connectMs,
+    // One statement per request: without this capability the server itself refuses `…; COMMIT; …`.
+    multipleStatements: false,
     // Exact integers beyond 2^53 come back as strings instead of rounded numbers.
     supportBigNumbers: true,
     // Naive DATETIMEs are read as UTC, and the session's time zone matches, so TIMESTAMPs are exact instants.
@@ -91,6 +93,21 @@ async function limitStatementTime(connection: Connection, timeoutMs: number): Pr
   } catch (error) {
     if ((error as DriverError).errno !== UNKNOWN_VARIABLE_ERRNO) throw error;
     await connection.query("SET SESSION max_execution_time = ?", [Math.max(1, Math.round(timeoutMs))]);
+  }
+}
+
+/**
+ * Makes the server read strings the way the model's parser did: backslash escapes on, and "…" a
+ * string rather than an identifier. A session that would still differ (sql_mode ANSI) is refused.
+ */
+async function readQuotesAsTheParserDoes(connection: Connection): Promise<void> {
+  await connection.query(
+    "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(REPLACE(REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', ''), 'ANSI_QUOTES', ''), ',,', ','))",
+  );
+  const [rows] = await connection.query("SELECT @@SESSION.sql_mode AS mode");
+  const mode = String((rows as { mode?: unknown }[])[0]?.mode ?? "");
+  if (/ANSI_QUOTES|NO_BACKSLASH_ESCAPES/.test(mode)) {
+    throw new SourceQueryError(`The server's sql_mode (${mode}) cannot be adjusted for read-only models: remove ANSI and ANSI_QUOTES from the user's default sql_mode.`);
   }
 }
 
@@ -126,10 +143,12 @@ export async function withReadOnlySession<T>(
     options.signal?.addEventListener("abort", onAbort, { once: true });
     await connection.query("SET SESSION time_zone = '+00:00'");
     await limitStatementTime(connection, options.timeoutMs);
+    await readQuotesAsTheParserDoes(connection);
     await connection.query("START TRANSACTION READ ONLY");
     const open = connection;
     const result = await work(async (sql, values) => {
-      const [rows, fields] = await open.query({ sql, values });
+      // A prepared statement is one statement by protocol, and its values never become SQL text.
+      const [rows, fields] = await open.execute({ sql, values: values ?? [] });
       return { rows: rows as Record<string, unknown>[], fields: fields as FieldPacket[] };
     });
     await connection.query("ROLLBACK");

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { assertReadOnlySql } from "../sql-guard";
+import { checkPostgresModelSql } from "../read-only-sql/postgres";
 import type { ModelQuery, SourceCatalog, SourceColumn, SourceConnector } from "../types";
 import { mapPostgresType } from "./column-types";
 import { type PostgresConfig, postgresConfigSchema } from "./config";
@@ -12,10 +12,13 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** The model as a FROM item aliased `model`; SQL models are checked and wrapped as a subquery. */
-function buildFromItem(model: ModelQuery): string {
+/**
+ * The model as a FROM item aliased `model`. A SQL model is checked on its own, then wrapped on lines
+ * of its own so a trailing `--` comment cannot swallow the rest of the statement.
+ */
+async function buildFromItem(model: ModelQuery): Promise<string> {
   if (model.type === "table") return `${quoteIdent(model.schema)}.${quoteIdent(model.table)} AS model`;
-  return `(${assertReadOnlySql(model.sql)}) AS model`;
+  return `(\n${await checkPostgresModelSql(model.sql)}\n) AS model`;
 }
 
 function clampLimit(limit: number): number {
@@ -38,8 +41,8 @@ async function describeFields(query: PostgresQuery, fields: pg.FieldDef[]): Prom
   });
 }
 
-async function describeModel(query: PostgresQuery, model: ModelQuery): Promise<SourceColumn[]> {
-  const result = await query(`SELECT * FROM ${buildFromItem(model)} LIMIT 0`);
+async function describeModel(query: PostgresQuery, from: string): Promise<SourceColumn[]> {
+  const result = await query(`SELECT * FROM ${from} LIMIT 0`);
   return describeFields(query, result.fields);
 }
 
@@ -94,18 +97,20 @@ export const postgresConnector = {
   },
 
   async describeModel({ config, model, signal }) {
-    return withReadOnlySession(config, { timeoutMs: postgresTimeouts.interactiveMs, signal }, (query) => describeModel(query, model));
+    const from = await buildFromItem(model);
+    return withReadOnlySession(config, { timeoutMs: postgresTimeouts.interactiveMs, signal }, (query) => describeModel(query, from));
   },
 
   async preview({ config, model, limit, signal }) {
+    const from = await buildFromItem(model);
     return withReadOnlySession(config, { timeoutMs: postgresTimeouts.interactiveMs, signal }, async (query) => {
-      const result = await query(`SELECT * FROM ${buildFromItem(model)} LIMIT $1`, [clampLimit(limit)]);
+      const result = await query(`SELECT * FROM ${from} LIMIT $1`, [clampLimit(limit)]);
       return { columns: await describeFields(query, result.fields), rows: result.rows };
     });
   },
 
   async countRows({ config, model, signal }) {
-    const from = buildFromItem(model);
+    const from = await buildFromItem(model);
     try {
       return await withReadOnlySession(config, { timeoutMs: postgresTimeouts.interactiveMs, signal }, async (query) => {
         const { rows } = await query(`SELECT count(*)::text AS n FROM ${from}`);
@@ -119,7 +124,7 @@ export const postgresConnector = {
   },
 
   async readPage({ config, model, keyColumn, after, limit, signal }) {
-    const from = buildFromItem(model);
+    const from = await buildFromItem(model);
     const key = `model.${quoteIdent(keyColumn)}`;
     return withReadOnlySession(config, { timeoutMs: postgresTimeouts.pageMs, signal }, async (query) => {
       // The parameter is sent untyped, so PostgreSQL reads it as the key column's own type.
@@ -132,7 +137,7 @@ export const postgresConnector = {
   },
 
   async readNullKeyRows({ config, model, keyColumn, limit, signal }) {
-    const from = buildFromItem(model);
+    const from = await buildFromItem(model);
     const key = `model.${quoteIdent(keyColumn)}`;
     return withReadOnlySession(config, { timeoutMs: postgresTimeouts.pageMs, signal }, async (query) => {
       const { rows } = await query(`SELECT * FROM ${from} WHERE ${key} IS NULL LIMIT $1`, [clampLimit(limit)]);

@@ -96,6 +96,9 @@ export function translatePostgresError(error: unknown, config: PostgresConfig, t
     case "25006":
       return new ReadOnlyViolationError(`Models are read-only, and PostgreSQL refused this one: ${message}`);
   }
+  if (code === "42601" && /multiple commands/.test(message)) {
+    return new ReadOnlyViolationError(`Models are read-only: a model is one statement, and PostgreSQL refused a second one (${message}).`);
+  }
   if (!e.severity && /ssl|certificate|self.signed/i.test(message)) {
     return new SourceQueryError(`Could not open a secure connection to ${where}: ${message}`, { code, cause: error });
   }
@@ -107,7 +110,7 @@ async function cancelBackend(config: PostgresConfig, pid: number): Promise<void>
   const client = new pg.Client(buildClientConfig(config));
   try {
     await client.connect();
-    await client.query("SELECT pg_cancel_backend($1)", [pid]);
+    await runExtended(client, "SELECT pg_cancel_backend($1)", [pid]);
   } catch {
     // best effort: the statement timeout still bounds the query
   } finally {
@@ -116,6 +119,16 @@ async function cancelBackend(config: PostgresConfig, pid: number): Promise<void>
 }
 
 export type PostgresQuery = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+
+/**
+ * Every statement goes over the extended protocol (Parse/Bind/Execute), which carries exactly one
+ * statement: PostgreSQL itself refuses `…; COMMIT; INSERT …`, so nothing can end the READ ONLY
+ * transaction. (pg would use the simple protocol, which runs any number of statements, whenever a
+ * query has no parameters.)
+ */
+function runExtended(client: pg.Client, text: string, values: unknown[] = []): Promise<pg.QueryResult> {
+  return client.query({ text, values, queryMode: "extended" } as pg.QueryConfig);
+}
 
 export async function withReadOnlySession<T>(
   config: PostgresConfig,
@@ -134,11 +147,14 @@ export async function withReadOnlySession<T>(
     await client.connect();
     options.signal?.throwIfAborted();
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    await client.query("BEGIN READ ONLY");
-    // set_config(…, true) is SET LOCAL in a form Redshift also accepts.
-    await client.query("SELECT set_config('statement_timeout', $1, true)", [String(Math.max(1, Math.round(options.timeoutMs)))]);
-    const result = await work((text, values) => client.query(text, values));
-    await client.query("ROLLBACK");
+    await runExtended(client, "BEGIN READ ONLY");
+    // set_config(…, true) is SET LOCAL in a form Redshift also accepts. Standard strings make the
+    // server read backslashes in '…' as the parser that checked the model did.
+    await runExtended(client, "SELECT set_config('statement_timeout', $1, true), set_config('standard_conforming_strings', 'on', true)", [
+      String(Math.max(1, Math.round(options.timeoutMs))),
+    ]);
+    const result = await work((text, values) => runExtended(client, text, values));
+    await runExtended(client, "ROLLBACK");
     return result;
   } catch (error) {
     options.signal?.throwIfAborted();
