@@ -81,7 +81,7 @@ export function ConnectionPage({ connectionId }: { connectionId: string }) {
   const workspace = useWorkspace();
   const canWrite = workspace.can("connections.write");
   const connection = useQuery(trpc.connection.get.queryOptions({ workspaceId: workspace.id, connectionId }));
-  const [testResult, setTestResult] = useState<{ ok: boolean; message: string } | null>(null);
+  const [testResult, setTestResult] = useState<{ ok: boolean; message: string; warning?: string } | null>(null);
   const test = useMutation(
     trpc.connection.test.mutationOptions({
       onMutate: () => setTestResult(null),

@@ -15,7 +15,7 @@ import { ConnectionTestResult } from "./connection-test-result";
 import type { ConnectionDetail, ConnectorType } from "./connection-types";
 import { readServerFieldErrors } from "./server-field-errors";
 
-type TestResult = { ok: boolean; message: string };
+type TestResult = { ok: boolean; message: string; warning?: string };
 
 /** Splits server field errors into the ones a control shows and the rest, which the form shows on top. */
 function splitErrors(fieldErrors: Record<string, string>, connectorType: ConnectorType) {

@@ -25,7 +25,11 @@ export type ConfigFieldMeta = {
   group?: string;
 };
 
-export type CheckResult = { ok: boolean; message: string };
+/**
+ * `warning`: the connection works but is riskier than it needs to be (a source user that may write),
+ * with what to do about it. Shown next to a successful Test.
+ */
+export type CheckResult = { ok: boolean; message: string; warning?: string };
 
 export type ConnectorBase<C> = {
   /** Registry id, part of the public API: postgres, mysql, duckdb, google-sheets, snowflake, bigquery, clevertap, customerio. */

@@ -12,7 +12,7 @@ import { testConnection } from "~/server/services/connections/test-connection";
 import { updateConnection } from "~/server/services/connections/update-connection";
 
 const ZColumn = z.object({ name: z.string(), type: z.enum(["string", "number", "boolean", "date", "json", "unknown"]), nativeType: z.string() });
-const ZTestResult = z.object({ ok: z.boolean(), message: z.string() });
+const ZTestResult = z.object({ ok: z.boolean(), message: z.string(), warning: z.string().optional() });
 
 export const connectionRouter = createTRPCRouter({
   types: workspaceProcedure

@@ -4,7 +4,7 @@
  * Google's errors turned into messages without credentials.
  */
 import type { BigQuery, Job, Query } from "@google-cloud/bigquery";
-import { SourceQueryError } from "../errors";
+import { ReadOnlyViolationError, SourceQueryError } from "../errors";
 import type { ServiceAccount } from "../google-sheets/service-account";
 import type { BoundQuery } from "./sql";
 
@@ -88,10 +88,22 @@ export function describeBigQueryError(error: unknown, target: BigQueryTarget): s
   return message;
 }
 
-export function toSourceQueryError(error: unknown, target: BigQueryTarget): SourceQueryError {
-  if (error instanceof SourceQueryError) return error;
+export function toSourceQueryError(error: unknown, target: BigQueryTarget): SourceQueryError | ReadOnlyViolationError {
+  if (error instanceof SourceQueryError || error instanceof ReadOnlyViolationError) return error;
   const code = (error as { code?: unknown }).code;
   return new SourceQueryError(describeBigQueryError(error, target), code === undefined ? {} : { code: String(code) });
+}
+
+/**
+ * BigQuery has no read-only transaction, so every query is dry-run first (free, nothing is read):
+ * BigQuery names the statement's type, and only a single SELECT runs; a script, DML or DDL is refused.
+ */
+async function requireSelect(client: BigQuery, options: Query): Promise<void> {
+  const [dryRun] = await client.createQueryJob({ ...options, dryRun: true });
+  const statementType = (dryRun.metadata as { statistics?: { query?: { statementType?: string } } } | undefined)?.statistics?.query?.statementType;
+  if (statementType !== "SELECT") {
+    throw new ReadOnlyViolationError(`Models are read-only: BigQuery reads this query as ${statementType ?? "an unknown kind of statement"}, and only a single SELECT may run.`);
+  }
 }
 
 /** Runs one query job and reads its rows and schema; an abort cancels the job. */
@@ -111,6 +123,7 @@ export async function runQuery(target: BigQueryTarget, bound: BoundQuery, signal
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
     if (signal?.aborted) throw new SourceQueryError("The BigQuery query was cancelled.");
+    await requireSelect(client, options);
     [job] = await client.createQueryJob(options);
     const [rows, , response] = await job.getQueryResults({
       timeoutMs: JOB_TIMEOUT_MS,

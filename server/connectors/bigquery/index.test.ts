@@ -120,16 +120,21 @@ describe("bigquery SQL", () => {
     expect(toCastType("JSON")).toBeNull();
   });
 
-  it("wraps a SQL model after the read-only guard", () => {
-    const model = { type: "sql" as const, sql: "select id from analytics.users;" };
-    expect(buildDescribeQuery({ model, projectId: "p-12345" }).query).toBe("SELECT * FROM (select id from analytics.users) AS m LIMIT 0");
+  it("wraps a SQL model after the parser's check, on lines of its own", () => {
+    const model = { type: "sql" as const, sql: "select id from analytics.users; # done" };
+    expect(buildDescribeQuery({ model, projectId: "p-12345" }).query).toBe("SELECT * FROM (\nselect id from analytics.users\n) AS m LIMIT 0");
     expect(buildCountQuery({ model, projectId: "p-12345", nullKeyColumn: "id" }).query).toBe(
-      "SELECT COUNT(*) AS n FROM (select id from analytics.users) AS m WHERE m.`id` IS NULL",
+      "SELECT COUNT(*) AS n FROM (\nselect id from analytics.users\n) AS m WHERE m.`id` IS NULL",
     );
     expect(buildNullKeyRowsQuery({ model, projectId: "p-12345", keyColumn: "id", limit: 3 }).query).toBe(
-      "SELECT * FROM (select id from analytics.users) AS m WHERE m.`id` IS NULL LIMIT 3",
+      "SELECT * FROM (\nselect id from analytics.users\n) AS m WHERE m.`id` IS NULL LIMIT 3",
     );
-    for (const sql of ["delete from analytics.users where true", "select 1; drop table analytics.users", "merge analytics.users t using x s on false when not matched then insert row"]) {
+    for (const sql of [
+      "delete from analytics.users where true",
+      "select 1; drop table analytics.users",
+      "merge analytics.users t using x s on false when not matched then insert row",
+      "select 1 as a) as m; drop table analytics.users; select * from (select 1",
+    ]) {
       expect(() => buildCountQuery({ model: { type: "sql", sql }, projectId: "p-12345" })).toThrow(ReadOnlyViolationError);
     }
   });

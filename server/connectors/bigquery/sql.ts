@@ -4,7 +4,7 @@
  * keys come back from JSON state as strings while BigQuery does not coerce a STRING parameter.
  */
 import { SourceQueryError } from "../errors";
-import { assertReadOnlySql } from "../sql-guard";
+import { checkModelSql } from "../read-only-sql/node-sql-parser";
 import type { ColumnType, ModelQuery } from "../types";
 
 export type BoundQuery = { query: string; params: Record<string, string> };
@@ -16,7 +16,8 @@ export function quoteIdentifier(name: string): string {
 /** The model as a FROM item aliased `m`; a table model names a dataset (its schema) of the project. */
 export function buildModelSource(model: ModelQuery, projectId: string): string {
   if (model.type === "table") return `${quoteIdentifier(projectId)}.${quoteIdentifier(model.schema)}.${quoteIdentifier(model.table)} AS m`;
-  return `(${assertReadOnlySql(model.sql).trimEnd()}) AS m`;
+  // On lines of its own, so a trailing comment cannot swallow the rest of the statement.
+  return `(\n${checkModelSql(model.sql, "bigquery")}\n) AS m`;
 }
 
 function toLimit(limit: number): number {

@@ -4,6 +4,7 @@ import { checkModelSql } from "../read-only-sql/node-sql-parser";
 import type { ModelQuery, SourceCatalog, SourceColumn, SourceConnector } from "../types";
 import { mapMysqlType, readFieldType } from "./column-types";
 import { type MysqlConfig, mysqlConfigSchema } from "./config";
+import { readPrivilegeWarning } from "./privileges";
 import { type MysqlQuery, mysqlTimeouts, STATEMENT_TIMEOUT_CODE, withReadOnlySession } from "./session";
 
 export { mysqlConfigSchema, type MysqlConfig } from "./config";
@@ -62,13 +63,15 @@ export const mysqlConnector = {
 
   async check({ config, signal }) {
     try {
-      const row = await withReadOnlySession(config, { timeoutMs: mysqlTimeouts.interactiveMs, signal }, async (query) => {
+      const { row, warning } = await withReadOnlySession(config, { timeoutMs: mysqlTimeouts.interactiveMs, signal }, async (query) => {
         const { rows } = await query("SELECT VERSION() AS version, DATABASE() AS db, CURRENT_USER() AS usr");
-        return rows[0] as { version: string; db: string; usr: string };
+        const row = rows[0] as { version: string; db: string; usr: string };
+        return { row, warning: await readPrivilegeWarning(query, row.db) };
       });
       const product = /mariadb/i.test(row.version) ? "MariaDB" : "MySQL";
       const version = /^[\d.]+/.exec(row.version)?.[0] ?? row.version;
-      return { ok: true, message: `Connected to ${product} ${version} at ${config.host}:${config.port}, database "${row.db}" as ${row.usr}.` };
+      const message = `Connected to ${product} ${version} at ${config.host}:${config.port}, database "${row.db}" as ${row.usr}.`;
+      return warning ? { ok: true, message, warning } : { ok: true, message };
     } catch (error) {
       return { ok: false, message: error instanceof Error ? error.message : String(error) };
     }

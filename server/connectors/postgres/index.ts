@@ -3,6 +3,7 @@ import { checkPostgresModelSql } from "../read-only-sql/postgres";
 import type { ModelQuery, SourceCatalog, SourceColumn, SourceConnector } from "../types";
 import { mapPostgresType } from "./column-types";
 import { type PostgresConfig, postgresConfigSchema } from "./config";
+import { readPrivilegeWarning } from "./privileges";
 import { type PostgresQuery, postgresTimeouts, readEndpoint, withReadOnlySession } from "./session";
 
 export { postgresConfigSchema, type PostgresConfig } from "./config";
@@ -58,13 +59,17 @@ export const postgresConnector = {
 
   async check({ config, signal }) {
     try {
-      const row = await withReadOnlySession(config, { timeoutMs: postgresTimeouts.interactiveMs, signal }, async (query) => {
+      const { row, warning } = await withReadOnlySession(config, { timeoutMs: postgresTimeouts.interactiveMs, signal }, async (query) => {
         const { rows } = await query("SELECT current_user AS usr, current_database() AS db, version() AS version");
-        return rows[0] as { usr: string; db: string; version: string };
+        const row = rows[0] as { usr: string; db: string; version: string };
+        // Servers that only resemble PostgreSQL (Redshift) may lack a catalog function: no warning then.
+        const warning = await readPrivilegeWarning(query, row.db).catch(() => undefined);
+        return { row, warning };
       });
       const version = /^\S+ [\d.]+/.exec(row.version)?.[0] ?? "PostgreSQL";
       const { host, port } = readEndpoint(config);
-      return { ok: true, message: `Connected to ${version} at ${host}:${port}, database "${row.db}" as user "${row.usr}".` };
+      const message = `Connected to ${version} at ${host}:${port}, database "${row.db}" as user "${row.usr}".`;
+      return warning ? { ok: true, message, warning } : { ok: true, message };
     } catch (error) {
       return { ok: false, message: error instanceof Error ? error.message : String(error) };
     }

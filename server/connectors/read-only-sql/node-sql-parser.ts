@@ -6,7 +6,8 @@
  * since only SQL that was seen to be one SELECT runs. What makes a model read-only is still the server
  * (one statement per request, a READ ONLY transaction where the database has one, the user's rights).
  */
-import { Parser } from "node-sql-parser";
+// A CommonJS package: Node's ESM loader offers its exports only on the default import.
+import nodeSqlParser from "node-sql-parser";
 import { ReadOnlyViolationError } from "../errors";
 
 export type SqlDialect = "mysql" | "snowflake" | "bigquery";
@@ -51,7 +52,7 @@ const STATEMENT_TYPES = new Set([
 /** Functions that reach outside the query (the server's files, the operating system). */
 const OUTSIDE_QUERY_FUNCTIONS = new Set(["load_file", "sys_exec", "sys_eval"]);
 
-const parser = new Parser();
+const parser = new nodeSqlParser.Parser();
 
 function refuse(reason: string): never {
   throw new ReadOnlyViolationError(`Models are read-only: ${reason}`);
@@ -96,12 +97,12 @@ function refuseAmbiguousMysqlText(sql: string): void {
   }
 }
 
-function parseAll(sql: string, dialect: SqlDialect): unknown[] {
+function parseAll(sql: string, dialect: SqlDialect): { statements: unknown[]; database: string } {
   let lastError: unknown;
   for (const database of PARSER_DATABASES[dialect]) {
     try {
       const ast = parser.astify(sql, { database });
-      return Array.isArray(ast) ? ast : [ast];
+      return { statements: Array.isArray(ast) ? ast : [ast], database };
     } catch (error) {
       lastError = error;
     }
@@ -121,12 +122,34 @@ export function checkModelSql(sql: string, dialect: SqlDialect): string {
   const text = sql.trim();
   if (!text) refuse("the query is empty. Write one SELECT or WITH statement.");
   if (dialect === "mysql") refuseAmbiguousMysqlText(text);
-  const statements = parseAll(text, dialect).filter((s) => s !== null && s !== undefined);
+  const parsed = parseAll(text, dialect);
+  const statements = parsed.statements.filter((s) => s !== null && s !== undefined);
   if (statements.length === 0) refuse("the query is empty. Write one SELECT or WITH statement.");
   if (statements.length > 1) refuse(`a model is one statement, and this query has ${statements.length}. Remove everything after the first ';'.`);
   const type = (statements[0] as { type?: unknown }).type;
   if (type !== "select") refuse(`only SELECT or WITH … SELECT queries are allowed, and this one is ${String(type ?? "something else").toUpperCase()}.`);
   inspect(statements[0]);
-  const withoutSemicolon = text.replace(/;\s*$/, "");
-  return withoutSemicolon.trimEnd();
+  return dropFinalSemicolon(text, parsed.database, statements[0]);
+}
+
+/**
+ * The statement without its final `;` (and any comment after it), which would break the subquery it
+ * is wrapped in. The parser decides which `;` that is: the text before it must read as the same
+ * single statement.
+ */
+function dropFinalSemicolon(text: string, database: string, statement: unknown): string {
+  const expected = JSON.stringify(statement);
+  let end = text.length;
+  for (let tries = 0; tries < 20; tries++) {
+    end = text.lastIndexOf(";", end - 1);
+    if (end < 0) break;
+    const candidate = text.slice(0, end).trimEnd();
+    try {
+      const ast = parser.astify(candidate, { database });
+      if (!Array.isArray(ast) && JSON.stringify(ast) === expected) return candidate;
+    } catch {
+      // the ';' was inside a string or comment: try the one before it
+    }
+  }
+  return text;
 }

@@ -96,14 +96,16 @@ describe("snowflake SQL", () => {
     expect(buildReadPageSql({ model: table, keyColumn: "AT", limit: 1, after: at }).binds).toEqual(["2024-01-02T03:04:05.000Z"]);
   });
 
-  it("wraps a SQL model after the read-only guard", () => {
+  it("wraps a SQL model after the parser's check, on lines of its own so a trailing comment ends there", () => {
     const model = { type: "sql" as const, sql: "select id, email from users -- comment\n;" };
-    expect(buildCountSql({ model }).sqlText).toBe('SELECT COUNT(*) AS "N" FROM (select id, email from users) AS m');
-    expect(buildDescribeSql(model).sqlText).toBe("SELECT * FROM (select id, email from users) AS m LIMIT 0");
+    expect(buildCountSql({ model }).sqlText).toBe('SELECT COUNT(*) AS "N" FROM (\nselect id, email from users -- comment\n) AS m');
+    expect(buildDescribeSql(model).sqlText).toBe("SELECT * FROM (\nselect id, email from users -- comment\n) AS m LIMIT 0");
     expect(buildNullKeyRowsSql({ model, keyColumn: "ID", limit: 5 }).sqlText).toBe(
-      'SELECT * FROM (select id, email from users) AS m WHERE m."ID" IS NULL LIMIT 5',
+      'SELECT * FROM (\nselect id, email from users -- comment\n) AS m WHERE m."ID" IS NULL LIMIT 5',
     );
-    expect(() => buildReadPageSql({ model: { type: "sql", sql: "delete from users" }, keyColumn: "ID", limit: 1 })).toThrow(ReadOnlyViolationError);
+    for (const sql of ["delete from users", "select 1; drop table users", "select 1 as a) as m; drop table users; select * from (select 1", "create table t as select 1 as a"]) {
+      expect(() => buildReadPageSql({ model: { type: "sql", sql }, keyColumn: "ID", limit: 1 })).toThrow(/^Models are read-only: /);
+    }
     expect(() => buildCountSql({ model: { type: "sql", sql: "select 1; drop table users" } })).toThrow(ReadOnlyViolationError);
   });
 

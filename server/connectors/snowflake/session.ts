@@ -104,6 +104,8 @@ function runStatement(connection: Connection, sql: BoundSql, credentials: Snowfl
     const statement = connection.execute({
       sqlText: sql.sqlText,
       binds: sql.binds,
+      // One statement per request, whatever the account's default: Snowflake refuses `…; DROP …`.
+      parameters: { MULTI_STATEMENT_COUNT: 1 },
       complete: (error, stmt, rows) => {
         signal?.removeEventListener("abort", onAbort);
         if (error) {

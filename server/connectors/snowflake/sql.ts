@@ -2,7 +2,7 @@
  * The SQL the Snowflake source runs. Identifiers are always double-quoted (Snowflake keeps quoted names
  * as written, and INFORMATION_SCHEMA reports them as stored); values travel as binds.
  */
-import { assertReadOnlySql } from "../sql-guard";
+import { checkModelSql } from "../read-only-sql/node-sql-parser";
 import type { ColumnType, ModelQuery } from "../types";
 
 export type BoundSql = { sqlText: string; binds: (string | number | boolean)[] };
@@ -11,10 +11,13 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** The model as a FROM item aliased `m`; a SQL model must pass the read-only guard first. */
+/**
+ * The model as a FROM item aliased `m`. A SQL model is checked by the parser first, then wrapped on
+ * lines of its own so a trailing comment cannot swallow the rest of the statement.
+ */
 export function buildModelSource(model: ModelQuery): string {
   if (model.type === "table") return `${quoteIdentifier(model.schema)}.${quoteIdentifier(model.table)} AS m`;
-  return `(${assertReadOnlySql(model.sql).trimEnd()}) AS m`;
+  return `(\n${checkModelSql(model.sql, "snowflake")}\n) AS m`;
 }
 
 function toLimit(limit: number): number {

@@ -12,7 +12,8 @@ const CHECK_TIMEOUT_MS = 20_000;
 async function runCheck(connector: AnyConnector, config: Record<string, unknown>) {
   try {
     const result = await connector.check({ config, signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
-    return { ok: result.ok, message: scrubSecrets(result.message, config, connector) };
+    const warning = result.warning ? scrubSecrets(result.warning, config, connector) : undefined;
+    return { ok: result.ok, message: scrubSecrets(result.message, config, connector), ...(warning ? { warning } : {}) };
   } catch (error) {
     const message = scrubSecrets(error instanceof Error ? error.message : String(error), config, connector);
     logger.warn("Connection check threw", { type: connector.id, message });
@@ -34,7 +35,7 @@ export async function testConnection({ workspaceId, connectionId, type, config }
   const effective = parseConnectionConfig(connector, config ? mergeConfigChanges(connector, stored, config) : stored);
   const result = await runCheck(connector, effective);
   if (row && !config) {
-    await db.connection.update({ where: { id: row.id }, data: { lastTestOk: result.ok, lastTestMessage: result.message, lastTestedAt: new Date() } });
+    await db.connection.update({ where: { id: row.id }, data: { lastTestOk: result.ok, lastTestMessage: result.warning ? `${result.message} Warning: ${result.warning}` : result.message, lastTestedAt: new Date() } });
   }
   return result;
 }

@@ -60,7 +60,14 @@ export const ZConnection = z
 export const ZConnectionList = z.object({ data: z.array(ZConnection) }).meta({ id: "ConnectionList" });
 
 export const ZConnectionTestResult = z
-  .object({ ok: z.boolean(), message: z.string().meta({ description: "What the connector checked, or why it failed." }) })
+  .object({
+    ok: z.boolean(),
+    message: z.string().meta({ description: "What the connector checked, or why it failed." }),
+    warning: z
+      .string()
+      .optional()
+      .meta({ description: "Present when the connection works but is riskier than needed, e.g. a source user that may write; says how to fix it." }),
+  })
   .meta({ id: "ConnectionTestResult" });
 
 export function toPublicConnection(view: ConnectionView): z.input<typeof ZConnection> {
