@@ -37,9 +37,10 @@ const OUTSIDE_TRANSACTION_FUNCTIONS = new Set([
   "set_config",
 ]);
 
+/** `CreateTableAsStmt` → "a CREATE TABLE AS statement". */
 function describeStatement(nodeType: string): string {
-  const words = nodeType.replace(/Stmt$/, "").replace(/([a-z])([A-Z])/g, "$1 $2");
-  return words.toUpperCase();
+  const words = nodeType.replace(/Stmt$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
+  return `${/^[AEIOU]/.test(words) ? "an" : "a"} ${words} statement`;
 }
 
 function refuse(reason: string): never {
@@ -74,6 +75,7 @@ function inspect(node: unknown): void {
  * SourceQueryError with PostgreSQL's own words for a syntax error.
  */
 export async function checkPostgresModelSql(sql: string): Promise<string> {
+  if (!sql.trim()) refuse("the query is empty. Write one SELECT or WITH statement.");
   let tree: Awaited<ReturnType<typeof parse>>;
   try {
     tree = await parse(sql);
@@ -91,7 +93,7 @@ export async function checkPostgresModelSql(sql: string): Promise<string> {
   const [only] = statements as { stmt?: Record<string, unknown>; stmt_location?: number; stmt_len?: number }[];
   const nodeType = Object.keys(only?.stmt ?? {})[0] ?? "unknown";
   if (nodeType !== "SelectStmt") {
-    refuse(`only SELECT or WITH … SELECT queries are allowed, and this is a ${describeStatement(nodeType)} statement.`);
+    refuse(`only SELECT or WITH … SELECT queries are allowed, and this is ${describeStatement(nodeType)}.`);
   }
   inspect(only!.stmt);
   // Locations are byte offsets into the UTF-8 text; the slice drops a trailing ';' and what follows it.
