@@ -53,16 +53,16 @@ async function readState() {
 /** Every public method that runs a model: each must refuse. */
 async function expectRefusedEverywhere(sql: string) {
   const model: ModelQuery = { type: "sql", sql };
-  const attempts: [string, Promise<unknown>][] = [
-    ["preview", postgresConnector.preview({ config, model, limit: 10 })],
-    ["describeModel", postgresConnector.describeModel({ config, model })],
-    ["countRows", postgresConnector.countRows({ config, model })],
-    ["readPage", postgresConnector.readPage({ config, model, keyColumn: "x", limit: 10 })],
-    ["readPage after", postgresConnector.readPage({ config, model, keyColumn: "x", limit: 10, after: 1 })],
-    ["readNullKeyRows", postgresConnector.readNullKeyRows({ config, model, keyColumn: "x", limit: 10 })],
+  const attempts: [string, () => Promise<unknown>][] = [
+    ["preview", () => postgresConnector.preview({ config, model, limit: 10 })],
+    ["describeModel", () => postgresConnector.describeModel({ config, model })],
+    ["countRows", () => postgresConnector.countRows({ config, model })],
+    ["readPage", () => postgresConnector.readPage({ config, model, keyColumn: "x", limit: 10 })],
+    ["readPage after", () => postgresConnector.readPage({ config, model, keyColumn: "x", limit: 10, after: 1 })],
+    ["readNullKeyRows", () => postgresConnector.readNullKeyRows({ config, model, keyColumn: "x", limit: 10 })],
   ];
   for (const [method, attempt] of attempts) {
-    const error = await attempt.then(() => undefined, (e: unknown) => e);
+    const error = await attempt().then(() => undefined, (e: unknown) => e);
     expect(error, `${method}: ${sql}`).toBeInstanceOf(Error);
     expect((error as Error).message, `${method}: ${sql}`).toMatch(/^Models are read-only|^The query is not valid PostgreSQL/);
   }
