@@ -16,6 +16,9 @@ const config = {
     "mysql2",
     "pg",
     "bcryptjs",
+    // SQL models are classified by these parsers (libpg-query loads its own .wasm file).
+    "libpg-query",
+    "node-sql-parser",
   ],
   poweredByHeader: false,
 };

@@ -162,6 +162,16 @@ describe("GET /api/v1/openapi.json", () => {
     expect(Object.keys(postgres.properties)).toEqual(expect.arrayContaining(["url", "host", "port", "database", "user", "password", "sslMode"]));
   });
 
+  it("describes a connection test's result, with the optional warning about a source user that may write", () => {
+    const result = resolveSchema(doc.paths["/api/v1/connections/{id}/test"]!.post!.responses!["200"]!.content!["application/json"]!.schema) as {
+      properties: Record<string, Json>;
+      required?: string[];
+    };
+    expect(Object.keys(result.properties).sort()).toEqual(["message", "ok", "warning"]);
+    expect(result.required?.sort()).toEqual(["message", "ok"]);
+    expect(result.properties.warning).toMatchObject({ type: "string", description: expect.stringContaining("user that may write") });
+  });
+
   it("describes the sync definition and the run with the public field names", () => {
     const definition = resolveSchema(doc.paths["/api/v1/syncs"]!.post!.requestBody!.content!["application/json"]!.schema) as { properties: Record<string, Json> };
     expect(Object.keys(definition.properties)).toEqual(

@@ -4,7 +4,7 @@
  * afterwards (its tables, a row count, a sequence, the files a superuser could write) to prove nothing
  * changed. The session itself refuses a second statement, whatever the classifier said.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, chmodSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
