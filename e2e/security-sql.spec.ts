@@ -109,7 +109,7 @@ test("PostgreSQL: a new user's attack SQL is refused over HTTP and in the SQL ta
     await page.screenshot({ path: "test-results/screens/security-sql-pg-test-warning.png", fullPage: true });
     await page.setViewportSize({ width: 390, height: 900 });
     await expect(warning).toBeVisible();
-    await page.screenshot({ path: "test-results/screens/security-sql-pg-test-warning-390.png", fullPage: true });
+    await warning.screenshot({ path: "test-results/screens/security-sql-pg-test-warning-390.png" });
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByRole("button", { name: "Finish" }).click();
     await page.waitForURL(/\/connections\/(?!new)[^/?]+$/);

@@ -171,6 +171,16 @@ describe("postgres SQL models are read-only because the server enforces it", () 
     expect(page.map((r) => r.id)).toEqual([2, 3]);
     expect(await postgresConnector.countRows({ config, model: { type: "sql", sql: "SELECT * FROM crm.customers -- all" } })).toBe(3);
   });
+
+  it("the server reads backslashes in strings as the parser did, even where the database's default says otherwise", async () => {
+    await withAdmin(db.url, (client) => client.query(`ALTER DATABASE "${db.name}" SET standard_conforming_strings = off`));
+    try {
+      const result = await postgresConnector.preview({ config, model: { type: "sql", sql: "SELECT 'a\\' AS s" }, limit: 1 });
+      expect(result.rows).toEqual([{ s: "a\\" }]);
+    } finally {
+      await withAdmin(db.url, (client) => client.query(`ALTER DATABASE "${db.name}" RESET standard_conforming_strings`));
+    }
+  });
 });
 
 describe("postgres connection Test reports the user's rights", () => {

@@ -105,6 +105,16 @@ export function translatePostgresError(error: unknown, config: PostgresConfig, t
   return new SourceQueryError(message, { code, cause: error });
 }
 
+/**
+ * Every statement goes over the extended protocol (Parse/Bind/Execute), which carries exactly one
+ * statement: PostgreSQL itself refuses `…; COMMIT; INSERT …`, so nothing can end the READ ONLY
+ * transaction. (pg would use the simple protocol, which runs any number of statements, whenever a
+ * query has no parameters.)
+ */
+function runExtended(client: pg.Client, text: string, values: unknown[] = []): Promise<pg.QueryResult> {
+  return client.query({ text, values, queryMode: "extended" } as pg.QueryConfig);
+}
+
 /** Asks the server to stop the query of another backend, so an aborted call does not keep running there. */
 async function cancelBackend(config: PostgresConfig, pid: number): Promise<void> {
   const client = new pg.Client(buildClientConfig(config));
@@ -119,16 +129,6 @@ async function cancelBackend(config: PostgresConfig, pid: number): Promise<void>
 }
 
 export type PostgresQuery = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
-
-/**
- * Every statement goes over the extended protocol (Parse/Bind/Execute), which carries exactly one
- * statement: PostgreSQL itself refuses `…; COMMIT; INSERT …`, so nothing can end the READ ONLY
- * transaction. (pg would use the simple protocol, which runs any number of statements, whenever a
- * query has no parameters.)
- */
-function runExtended(client: pg.Client, text: string, values: unknown[] = []): Promise<pg.QueryResult> {
-  return client.query({ text, values, queryMode: "extended" } as pg.QueryConfig);
-}
 
 export async function withReadOnlySession<T>(
   config: PostgresConfig,
@@ -147,12 +147,12 @@ export async function withReadOnlySession<T>(
     await client.connect();
     options.signal?.throwIfAborted();
     options.signal?.addEventListener("abort", onAbort, { once: true });
+    // The server reads backslashes in '…' as the parser that checked the model did. Outside the
+    // transaction, so a server without the setting (Redshift) only skips it.
+    await runExtended(client, "SELECT set_config('standard_conforming_strings', 'on', false)").catch(() => undefined);
     await runExtended(client, "BEGIN READ ONLY");
-    // set_config(…, true) is SET LOCAL in a form Redshift also accepts. Standard strings make the
-    // server read backslashes in '…' as the parser that checked the model did.
-    await runExtended(client, "SELECT set_config('statement_timeout', $1, true), set_config('standard_conforming_strings', 'on', true)", [
-      String(Math.max(1, Math.round(options.timeoutMs))),
-    ]);
+    // set_config(…, true) is SET LOCAL in a form Redshift also accepts.
+    await runExtended(client, "SELECT set_config('statement_timeout', $1, true)", [String(Math.max(1, Math.round(options.timeoutMs)))]);
     const result = await work((text, values) => runExtended(client, text, values));
     await runExtended(client, "ROLLBACK");
     return result;
