@@ -161,7 +161,7 @@ test("an admin adds CleverTap and PostgreSQL, tests both and browses a table", a
     await expect(refusal).toContainText('column "nickname" does not exist');
     await page.getByRole("textbox", { name: "SQL query" }).fill("delete from customers");
     await page.getByRole("button", { name: "Preview" }).click();
-    await expect(refusal).toContainText("only SELECT or WITH queries are allowed, and this one starts with DELETE");
+    await expect(refusal).toContainText("Models are read-only: only SELECT or WITH … SELECT queries are allowed, and this is a DELETE statement.");
     await captureScreen(page, "11-postgres-sql-refused");
     const client = new pg.Client({ connectionString: source.url });
     await client.connect();
