@@ -46,8 +46,16 @@ async function waitForPage(page: Page) {
 }
 
 async function expectNoSidewaysScroll(page: Page, name: string) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-  expect(scrollWidth, `${name} is ${scrollWidth} px wide at ${innerWidth} px`).toBeLessThanOrEqual(innerWidth);
+  const { scrollWidth, innerWidth, widest } = await page.evaluate(() => {
+    // The elements that reach past the right edge, so a failure says what to fix.
+    const widest = [...document.body.querySelectorAll("*")]
+      .map((el) => ({ el, right: el.getBoundingClientRect().right }))
+      .filter(({ right }) => right > window.innerWidth + 0.5)
+      .slice(-5)
+      .map(({ el, right }) => `${el.tagName.toLowerCase()}.${el.className} → ${Math.round(right)}`);
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, widest };
+  });
+  expect(scrollWidth, `${name} is ${scrollWidth} px wide at ${innerWidth} px: ${widest.join("; ")}`).toBeLessThanOrEqual(innerWidth);
 }
 
 async function shoot(page: Page, name: string, width: number) {
