@@ -5,7 +5,7 @@ import { Cable, LayoutDashboard, LogOut, Menu, RefreshCw, Settings, Users, X } f
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode, type RefObject } from "react";
 import { BrandMark } from "~/components/ui/brand-mark";
 import { WorkspaceProvider, type CurrentWorkspace } from "./workspace-context";
 import { WorkspaceSwitcher } from "./workspace-switcher";
@@ -25,11 +25,10 @@ const SIDEBAR_ID = "workspace-sidebar";
  * its full width for content. The drawer remembers the path it was opened on: navigating closes it
  * without an effect, and Escape closes it and hands focus back to the button.
  */
-function useMenu() {
+function useMenu(buttonRef: RefObject<HTMLButtonElement | null>) {
   const pathname = usePathname();
   const [openOn, setOpenOn] = useState<string | null>(null);
   const open = openOn === pathname;
-  const buttonRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (!open) return;
     const onKeyDown = (e: KeyboardEvent) => {
@@ -48,20 +47,21 @@ function useMenu() {
       document.removeEventListener("keydown", onKeyDown);
       wide.removeEventListener("change", onWide);
     };
-  }, [open]);
-  return { open, buttonRef, toggle: () => setOpenOn(open ? null : pathname), close: () => setOpenOn(null) };
+  }, [open, buttonRef]);
+  return { open, toggle: () => setOpenOn(open ? null : pathname), close: () => setOpenOn(null) };
 }
 
 export function WorkspaceShell({ workspace, user, children }: { workspace: CurrentWorkspace; user: { email: string; name: string | null }; children: ReactNode }) {
   const pathname = usePathname();
   const base = `/w/${workspace.slug}`;
-  const menu = useMenu();
+  const menuButtonRef = useRef<HTMLButtonElement>(null);
+  const menu = useMenu(menuButtonRef);
   return (
     <WorkspaceProvider workspace={workspace}>
       <div className="min-h-screen md:flex">
         <header className="sticky top-0 z-40 flex h-14 items-center gap-3 border-b border-slate-200 bg-white px-4 md:hidden">
           <button
-            ref={menu.buttonRef}
+            ref={menuButtonRef}
             type="button"
             aria-expanded={menu.open}
             aria-controls={SIDEBAR_ID}
