@@ -78,6 +78,19 @@ async function checkPage(page: Page, name: string, path: string, ready: (page: P
 
 test("every page fits a 390 px phone, with the sidebar behind a keyboard-friendly menu", async ({ page }) => {
   test.setTimeout(240_000);
+  for (const [name, path] of [
+    ["sign-in", "/sign-in"],
+    ["sign-up", "/sign-up"],
+  ] as const) {
+    await page.setViewportSize(PHONE);
+    await page.goto(path);
+    await waitForPage(page);
+    await expectNoSidewaysScroll(page, name);
+    await shoot(page, name, PHONE.width);
+    await page.setViewportSize(LAPTOP);
+    await page.reload();
+    await shoot(page, name, LAPTOP.width);
+  }
   await page.setViewportSize(LAPTOP);
   const { slug } = await signUpWithWorkspace(page, "responsive");
   const base = `/w/${slug}`;
