@@ -188,8 +188,17 @@ test("an admin adds CleverTap and PostgreSQL, tests both and browses a table", a
   });
 
   await test.step("an unused source can be deleted", async () => {
-    page.once("dialog", (dialog) => void dialog.accept());
-    await page.getByRole("button", { name: "Delete Analytics DB" }).click();
+    const opener = page.getByRole("button", { name: "Delete Analytics DB" });
+    await opener.click();
+    const dialog = page.getByRole("dialog", { name: "Delete Analytics DB?" });
+    await expect(dialog).toBeVisible();
+    // Destructive confirmations start on Cancel; Escape closes and gives focus back to the opener.
+    await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+    await expect(opener).toBeFocused();
+    await opener.click();
+    await dialog.getByRole("button", { name: "Delete connection" }).click();
     await page.waitForURL(new RegExp(`/w/${slug}/connections$`));
     await expect(page.getByRole("heading", { name: "No sources yet" })).toBeVisible();
     await captureScreen(page, "12-connections-list");

@@ -10,6 +10,7 @@ import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { Card, CardBody, CardHeader } from "~/components/ui/card";
+import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { PageHeader } from "~/components/ui/page-header";
 import { QueryState } from "~/components/ui/query-state";
 import { useWorkspace } from "~/components/workspace/workspace-context";
@@ -24,6 +25,7 @@ function DeleteConnectionCard({ connection }: { connection: ConnectionDetail }) 
   const router = useRouter();
   const queryClient = useQueryClient();
   const workspace = useWorkspace();
+  const [confirming, setConfirming] = useState(false);
   const remove = useMutation(
     trpc.connection.delete.mutationOptions({
       onSuccess: async () => {
@@ -37,17 +39,22 @@ function DeleteConnectionCard({ connection }: { connection: ConnectionDetail }) 
       <CardHeader title="Delete this connection" description="Its credentials are erased. A connection that syncs use cannot be deleted: delete or change those syncs first." />
       <CardBody className="space-y-3">
         {remove.error ? <Alert title="Not deleted">{remove.error.message}</Alert> : null}
-        <Button
-          variant="danger"
-          isLoading={remove.isPending}
-          onClick={() => {
-            if (window.confirm(`Delete the connection “${connection.name}”? Its credentials are erased and this cannot be undone.`)) {
-              remove.mutate({ workspaceId: workspace.id, connectionId: connection.id });
-            }
-          }}
-        >
+        <Button variant="danger" isLoading={remove.isPending} onClick={() => setConfirming(true)}>
           <Trash2 className="h-4 w-4" aria-hidden /> Delete {connection.name}
         </Button>
+        <ConfirmDialog
+          open={confirming}
+          title={`Delete ${connection.name}?`}
+          confirmLabel="Delete connection"
+          tone="danger"
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false);
+            remove.mutate({ workspaceId: workspace.id, connectionId: connection.id });
+          }}
+        >
+          Its credentials are erased and this cannot be undone.
+        </ConfirmDialog>
       </CardBody>
     </Card>
   );

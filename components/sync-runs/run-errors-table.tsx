@@ -70,7 +70,7 @@ export function RunErrorsTable({ runId, live }: { runId: string; live: boolean }
         {errors.data?.errors.length ? (
           <>
             <div className="overflow-x-auto">
-              <table className="w-full text-sm" aria-label="Record errors">
+              <table className="w-full min-w-[40rem] text-sm" aria-label="Record errors">
                 <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
                   <tr>
                     <th className="px-5 py-2 font-medium">Record key</th>

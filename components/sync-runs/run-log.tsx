@@ -86,12 +86,13 @@ export function RunLog({ runId }: { runId: string }) {
         ) : (
           <ol className="space-y-0.5 font-mono text-xs">
             {lines.map((line) => (
-              <li key={line.id} className={`grid grid-cols-[5.5rem_6rem_1fr] gap-2 ${LEVEL_STYLES[line.level] ?? "text-slate-700"}`}>
+              <li key={line.id} className={`grid grid-cols-[5.5rem_1fr] gap-x-2 sm:grid-cols-[5.5rem_6rem_1fr] ${LEVEL_STYLES[line.level] ?? "text-slate-700"}`}>
                 <time className="text-slate-400" dateTime={line.at.toISOString()}>
                   {format(line.at, "HH:mm:ss.SSS")}
                 </time>
                 <span className="truncate text-slate-500">{line.step}</span>
-                <span className="whitespace-pre-wrap break-words">{line.message}</span>
+                {/* On a phone the message gets its own full-width line under the time and step. */}
+                <span className="col-span-2 mb-1 whitespace-pre-wrap break-words sm:col-span-1 sm:mb-0">{line.message}</span>
               </li>
             ))}
           </ol>

@@ -8,7 +8,7 @@ import type { RunListItem } from "./sync-run-types";
 export function RunsTable({ runs, slug, showSync = false, label }: { runs: RunListItem[]; slug: string; showSync?: boolean; label: string }) {
   return (
     <div className="overflow-x-auto">
-      <table className="w-full text-sm" aria-label={label}>
+      <table className="w-full min-w-[44rem] text-sm" aria-label={label}>
         <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
           <tr>
             <th className="px-5 py-2 font-medium">Run</th>

@@ -67,7 +67,7 @@ export function SyncsPage() {
         {syncs.data?.length ? (
           <Card>
             <div className="overflow-x-auto">
-              <table className="w-full text-sm" aria-label="Syncs">
+              <table className="w-full min-w-[44rem] text-sm" aria-label="Syncs">
                 <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
                   <tr>
                     <th className="px-5 py-2 font-medium">Name</th>

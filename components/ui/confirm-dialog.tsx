@@ -5,7 +5,8 @@ import { Button } from "./button";
 
 /**
  * A modal confirmation on the native <dialog>: the browser traps focus, Escape cancels, and focus
- * returns to the opener when it closes.
+ * returns to the opener when it closes. A dangerous action starts on Cancel, so a reflexive Enter
+ * does not destroy anything.
  */
 export function ConfirmDialog({
   open,
@@ -52,10 +53,10 @@ export function ConfirmDialog({
         <div className="mt-2 text-sm text-slate-600">{children}</div>
       </div>
       <div className="flex justify-end gap-2 border-t border-slate-100 px-5 py-3">
-        <Button variant="secondary" onClick={onCancel}>
+        <Button variant="secondary" onClick={onCancel} autoFocus={tone === "danger"}>
           Cancel
         </Button>
-        <Button variant={tone} onClick={onConfirm} isLoading={isLoading} autoFocus>
+        <Button variant={tone} onClick={onConfirm} isLoading={isLoading} autoFocus={tone !== "danger"}>
           {confirmLabel}
         </Button>
       </div>

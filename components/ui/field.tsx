@@ -34,5 +34,6 @@ export const Textarea = forwardRef<HTMLTextAreaElement, TextareaHTMLAttributes<H
 });
 
 export const Select = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement>>(function Select({ className, ...rest }, ref) {
-  return <select ref={ref} className={clsx(CONTROL, className)} {...rest} />;
+  // A full-width select in a squeezed table cell would shrink to its arrow; 6rem keeps a short value readable.
+  return <select ref={ref} className={clsx(CONTROL, "min-w-24", className)} {...rest} />;
 });
