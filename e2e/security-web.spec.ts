@@ -13,7 +13,7 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { createPostgresDatabase } from "../server/testing/databases";
-import { acceptInvitationAsNewUser, inviteMember, signUpWithWorkspace, uniqueEmail } from "./fixtures/session";
+import { acceptInvitationAsNewUser, inviteMember, signUpWithWorkspace, TEST_PASSWORD, uniqueEmail } from "./fixtures/session";
 import { addPostgresSource, captureScreen } from "./fixtures/sync-flows";
 
 const APP = process.env.E2E_BASE_URL!;
@@ -144,7 +144,7 @@ async function newSignedInViewer(browser: Browser, admin: Page, slug: string) {
 }
 
 test("another site cannot make a signed-in browser call the API", async ({ page }) => {
-  const { slug } = await signUpWithWorkspace(page, "csrf");
+  const { email: victimEmail, slug } = await signUpWithWorkspace(page, "csrf");
   const workspaceId = await workspaceIdOf(page, slug);
   await addPostgresSource(page, slug, "Warehouse", source.url);
   const connectionId = new URL(page.url()).pathname.split("/").pop()!;
@@ -240,7 +240,22 @@ test("another site cannot make a signed-in browser call the API", async ({ page 
     await page.goto(`${attackerOrigin}/signout`);
     await landed;
     const session = await page.request.get("/api/auth/session");
-    expect(((await session.json()) as { user?: { email?: string } }).user?.email).toBeTruthy();
+    expect(((await session.json()) as { user?: { email?: string } }).user?.email).toBe(victimEmail);
+  });
+
+  await test.step("sign-in needs it too: a cross-site post cannot switch the victim into the attacker's account", async () => {
+    const attackerEmail = uniqueEmail("attacker");
+    const created = await page.context().request.fetch(`${APP}/api/trpc/auth.signUp`, { method: "POST", data: { json: { email: attackerEmail, password: TEST_PASSWORD } }, headers: { "x-trpc-source": "e2e" } });
+    expect(created.status()).toBe(200);
+    attackerPages.set(
+      "/signin",
+      `<form method="POST" action="${APP}/api/auth/callback/credentials"><input type="hidden" name="email" value="${attackerEmail}"><input type="hidden" name="password" value="${TEST_PASSWORD}"><input type="hidden" name="json" value="true"></form><script>document.forms[0].submit();</script>`,
+    );
+    const landed = page.waitForResponse((r) => r.url().startsWith(`${APP}/api/auth/callback/credentials`) && r.request().method() === "POST");
+    await page.goto(`${attackerOrigin}/signin`);
+    await landed;
+    const session = await page.request.get("/api/auth/session");
+    expect(((await session.json()) as { user?: { email?: string } }).user?.email).toBe(victimEmail);
   });
 });
 
