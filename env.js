@@ -46,6 +46,11 @@ const schema = z.object({
   /** In-process runner: set to "off" on instances that must not execute runs. */
   RUNNER: z.enum(["auto", "off"]).default("auto"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Largest request body tRPC, the REST API and the auth routes accept; larger ones get 413 before they are read. */
+  MAX_REQUEST_BODY_BYTES: z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : Number(v)),
+    z.number().int("must be a whole number of bytes").min(1024, "must be at least 1024 bytes").default(1024 * 1024),
+  ),
 });
 
 function loadEmbeddedSecrets(dataDir, log) {

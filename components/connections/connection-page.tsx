@@ -168,7 +168,7 @@ export function ConnectionPage({ connectionId }: { connectionId: string }) {
                   <Lock className="mt-0.5 h-4 w-4 shrink-0 text-slate-400" aria-hidden />
                   <p>
                     <span className="font-medium text-slate-800">Only admins can view or change credentials.</span> You can see this connection’s name, type and status
-                    {c.kind === "source" ? ", and browse its tables to build syncs" : ""}.
+                    {c.kind === "source" && workspace.can("models.query") ? ", and browse its tables to build syncs" : ""}.
                   </p>
                 </CardBody>
               </Card>

@@ -1,13 +1,13 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { ChevronDown, ChevronRight, Table2 } from "lucide-react";
+import { ChevronDown, ChevronRight, Lock, Table2 } from "lucide-react";
 import { clsx } from "clsx";
 import { useState } from "react";
 import { useTRPC } from "~/components/providers/trpc-react-provider";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { Card, CardHeader } from "~/components/ui/card";
+import { Card, CardBody, CardHeader } from "~/components/ui/card";
 import { Input, Textarea } from "~/components/ui/field";
 import { QueryState } from "~/components/ui/query-state";
 import { Spinner } from "~/components/ui/spinner";
@@ -192,7 +192,22 @@ function SqlTab({ connectionId }: { connectionId: string }) {
 
 /** Browse a source: schemas → tables → columns, a table's first 100 rows, or a SQL query's. */
 export function SourceBrowser({ connectionId }: { connectionId: string }) {
+  const workspace = useWorkspace();
   const [tab, setTab] = useState<Tab>("tables");
+  if (!workspace.can("models.query")) {
+    return (
+      <Card>
+        <CardHeader title="Browse data" />
+        <CardBody className="flex items-start gap-3 text-sm text-slate-600">
+          <Lock className="mt-0.5 h-4 w-4 shrink-0 text-slate-400" aria-hidden />
+          <p>
+            <span className="font-medium text-slate-800">Browsing tables and previewing queries runs SQL on this source, which your role ({workspace.role.toLowerCase()}) cannot do.</span>{" "}
+            You can read the results of past sync runs. Ask an admin to make you a member if you need to explore the data.
+          </p>
+        </CardBody>
+      </Card>
+    );
+  }
   const tabs: { id: Tab; label: string }[] = [
     { id: "tables", label: "Tables" },
     { id: "sql", label: "SQL query" },

@@ -7,6 +7,7 @@ import { SessionProvider } from "next-auth/react";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "~/server/api/root";
+import { SAME_ORIGIN_HEADER } from "~/server/api/same-origin";
 import { makeQueryClient } from "./query-client";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
@@ -23,7 +24,8 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
     createTRPCClient<AppRouter>({
       links: [
         loggerLink({ enabled: (op) => process.env.NODE_ENV === "development" && op.direction === "down" && op.result instanceof Error }),
-        httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+        // POST for queries too, with a header no form or navigation can carry: see server/api/same-origin.ts.
+        httpBatchLink({ url: "/api/trpc", transformer: superjson, methodOverride: "POST", headers: { [SAME_ORIGIN_HEADER]: "tidewater-web" } }),
       ],
     }),
   );

@@ -22,6 +22,13 @@ const NON_WORKSPACE_PROCEDURES: Record<string, string> = {
   "invitation.accept": "needs the secret token and the invited email",
 };
 
+/**
+ * Procedures that run a query on a source connection. Each needs models.query, so a VIEWER gets FORBIDDEN
+ * (checked for every procedure below). Other procedures that read a source (connection.test, sync.create,
+ * sync.update, syncRun.request) need permissions that permissions.test.ts keeps within models.query's roles.
+ */
+const SOURCE_QUERY_PROCEDURES = ["connection.discover", "connection.preview", "connection.columns", "sync.suggestMappings"];
+
 type AnyProcedure = { _def: { meta?: ProcedureMeta; type: string } };
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>);
 const workspaceProcedures = procedures.filter(([, p]) => p._def.meta?.scope === "workspace");
@@ -87,6 +94,18 @@ describe("procedure classification", () => {
     } else {
       expect(NON_WORKSPACE_PROCEDURES, `${path} is neither workspace-scoped nor listed as safe`).toHaveProperty([path]);
     }
+  });
+});
+
+describe("source queries", () => {
+  it.each(SOURCE_QUERY_PROCEDURES)("%s needs models.query, which viewers lack", async (path) => {
+    const procedure = procedures.find(([p]) => p === path)?.[1];
+    expect(procedure?._def.meta?.permission).toBe("models.query");
+    const before = await snapshot();
+    const error = await call(users.VIEWER, path, { workspaceId, connectionId: "any", sourceId: "any", destinationId: "any", object: "profile", model: { type: "sql", sql: "select 1" } }).catch((e: unknown) => e);
+    expect((error as TRPCError).code).toBe("FORBIDDEN");
+    expect((error as TRPCError).message).toContain("models.query");
+    expect(await snapshot()).toBe(before);
   });
 });
 

@@ -23,4 +23,13 @@ describe("configuration", () => {
     expect(() => parseEnv({ DATABASE_URL: "postgres://h/db", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: "short" })).toThrow(/ENCRYPTION_KEY: must be 32 bytes/);
     expect(() => parseEnv({ CLEVERTAP_API_BASE_URL: "not a url", DATA_DIR: mkdtempSync(join(tmpdir(), "tw-env-")) }, () => {})).toThrow(/CLEVERTAP_API_BASE_URL/);
   });
+
+  it("limits request bodies to 1 MB unless MAX_REQUEST_BODY_BYTES says otherwise", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tw-env-"));
+    expect(parseEnv({ DATA_DIR: dir }, () => {}).MAX_REQUEST_BODY_BYTES).toBe(1024 * 1024);
+    expect(parseEnv({ DATA_DIR: dir, MAX_REQUEST_BODY_BYTES: "" }, () => {}).MAX_REQUEST_BODY_BYTES).toBe(1024 * 1024);
+    expect(parseEnv({ DATA_DIR: dir, MAX_REQUEST_BODY_BYTES: "5242880" }, () => {}).MAX_REQUEST_BODY_BYTES).toBe(5 * 1024 * 1024);
+    expect(() => parseEnv({ DATA_DIR: dir, MAX_REQUEST_BODY_BYTES: "1mb" }, () => {})).toThrow(/MAX_REQUEST_BODY_BYTES/);
+    expect(() => parseEnv({ DATA_DIR: dir, MAX_REQUEST_BODY_BYTES: "12" }, () => {})).toThrow(/MAX_REQUEST_BODY_BYTES: must be at least 1024 bytes/);
+  });
 });

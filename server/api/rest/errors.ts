@@ -19,7 +19,8 @@ const STATUS_BY_CODE: Record<AppErrorCode, number> = {
 export const ZErrorEnvelope = z
   .object({
     error: z.object({
-      code: z.enum([...(Object.keys(STATUS_BY_CODE) as AppErrorCode[]), "INTERNAL"]),
+      // PAYLOAD_TOO_LARGE comes from server/api/body-limit.ts, before any handler runs.
+      code: z.enum([...(Object.keys(STATUS_BY_CODE) as AppErrorCode[]), "PAYLOAD_TOO_LARGE", "INTERNAL"]),
       message: z.string().meta({ description: "What went wrong and what to change, fit to show to a person." }),
       details: z
         .object({

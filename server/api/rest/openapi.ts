@@ -43,6 +43,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: "The token's role lacks the permission this operation needs.",
   404: "No such resource in the token's workspace (resources of other workspaces are not revealed).",
   409: "The change clashes with the current state (name taken, in use, run in progress).",
+  413: "The request body is larger than MAX_REQUEST_BODY_BYTES (1 MB by default); it was not read.",
   500: "Unexpected server error; details are in the server log.",
 };
 
@@ -51,7 +52,7 @@ function errorResponse(status: number) {
 }
 
 function toOperationObject(op: Operation): ZodOpenApiOperationObject {
-  const statuses = [...op.errors, 401, 500].sort((a, b) => a - b);
+  const statuses = [...op.errors, 401, ...(op.body ? [413] : []), 500].sort((a, b) => a - b);
   return {
     operationId: op.operationId,
     tags: [op.tag],

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { Permission } from "~/server/services/workspaces/permissions";
 import { AppError } from "~/server/lib/errors";
+import { withBodyLimit } from "../body-limit";
 import { toFieldErrors } from "./errors";
 import { withApiToken, type RestContext } from "./with-api-token";
 
@@ -58,7 +59,7 @@ async function readJsonBody(request: Request, required: boolean): Promise<unknow
 }
 
 export function toRouteHandler<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(op: Operation<P, Q, B, R>) {
-  return withApiToken(
+  const handler = withApiToken(
     async (request, ctx) => {
       const params = parseInput(op.params ?? z.object({}), ctx.params, "path") as z.output<P>;
       const query = parseInput(op.query ?? z.object({}), Object.fromEntries(new URL(request.url).searchParams), "query string") as z.output<Q>;
@@ -69,4 +70,6 @@ export function toRouteHandler<P extends AnyObject, Q extends AnyObject, B exten
     },
     { permission: op.permission },
   );
+  // The size limit comes first: even a request without a valid token is refused before its body is read.
+  return withBodyLimit(handler);
 }

@@ -45,15 +45,15 @@ export const connectionRouter = createTRPCRouter({
     .output(ZTestResult)
     .mutation(({ ctx, input }) => testConnection({ ...input, workspaceId: ctx.workspace.id })),
   discover: workspaceProcedure
-    .meta({ permission: "syncs.read" })
+    .meta({ permission: "models.query" })
     .input(z.object({ connectionId: z.string() }))
     .query(({ ctx, input }) => discoverSource({ workspaceId: ctx.workspace.id, connectionId: input.connectionId })),
   preview: workspaceProcedure
-    .meta({ permission: "syncs.read" })
+    .meta({ permission: "models.query" })
     .input(z.object({ connectionId: z.string(), model: ZModelQuery }))
     .query(({ ctx, input }) => previewModel({ workspaceId: ctx.workspace.id, connectionId: input.connectionId, model: input.model })),
   columns: workspaceProcedure
-    .meta({ permission: "syncs.read" })
+    .meta({ permission: "models.query" })
     .input(z.object({ connectionId: z.string(), model: ZModelQuery }))
     .output(z.array(ZColumn))
     .query(({ ctx, input }) => describeModelColumns({ workspaceId: ctx.workspace.id, connectionId: input.connectionId, model: input.model })),

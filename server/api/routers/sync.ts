@@ -39,7 +39,7 @@ export const syncRouter = createTRPCRouter({
     .output(z.object({ description: z.string(), nextRuns: z.array(z.date()) }))
     .query(({ input }) => previewSchedule({ schedule: input.schedule })),
   suggestMappings: workspaceProcedure
-    .meta({ permission: "syncs.read" })
+    .meta({ permission: "models.query" })
     .input(z.object({ sourceId: z.string(), destinationId: z.string(), model: ZModelQuery, object: z.string(), exclude: z.array(z.string()).optional() }))
     .query(({ ctx, input }) => suggestMappings({ ...input, workspaceId: ctx.workspace.id })),
 });

@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   "syncs.read": ["ADMIN", "MEMBER", "VIEWER"],
   "syncs.write": ["ADMIN", "MEMBER"],
   "syncs.run": ["ADMIN", "MEMBER"],
+  /** Run a query on a source (discover, preview, columns, mapping suggestions): viewers read past runs, not the warehouse. */
+  "models.query": ["ADMIN", "MEMBER"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
