@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -22,5 +22,28 @@ describe("configuration", () => {
     expect(() => parseEnv({ DATABASE_URL: "postgres://h/db" })).toThrow(/AUTH_SECRET: required when DATABASE_URL is set/);
     expect(() => parseEnv({ DATABASE_URL: "postgres://h/db", AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: "short" })).toThrow(/ENCRYPTION_KEY: must be 32 bytes/);
     expect(() => parseEnv({ CLEVERTAP_API_BASE_URL: "not a url", DATA_DIR: mkdtempSync(join(tmpdir(), "tw-env-")) }, () => {})).toThrow(/CLEVERTAP_API_BASE_URL/);
+  });
+
+  it("keeps file sources out of the data folder, in either direction", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tw-env-"));
+    const quiet = () => {};
+    for (const [DATA_DIR, FILE_SOURCES_DIR] of [
+      [dir, dir],
+      [dir, join(dir, "files")],
+      [join(dir, "data"), dir],
+      [join(dir, "data"), join(dir, "data", "..", "data", "x")],
+    ]) {
+      expect(() => parseEnv({ DATA_DIR, FILE_SOURCES_DIR }, quiet), `${DATA_DIR} vs ${FILE_SOURCES_DIR}`).toThrow(/FILE_SOURCES_DIR: .* overlaps DATA_DIR/);
+    }
+    const ok = parseEnv({ DATA_DIR: join(dir, "data"), FILE_SOURCES_DIR: join(dir, "data-files") }, quiet);
+    expect(ok.FILE_SOURCES_DIR).toBe(join(dir, "data-files"));
+    expect(ok.FILE_UPLOAD_MAX_BYTES).toBe(512 * 1024 * 1024);
+  });
+
+  it("compares real paths, so a symlink to the data folder is refused", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tw-env-"));
+    mkdirSync(join(dir, "data"));
+    symlinkSync(join(dir, "data"), join(dir, "files-link"));
+    expect(() => parseEnv({ DATA_DIR: join(dir, "data"), FILE_SOURCES_DIR: join(dir, "files-link") }, () => {})).toThrow(/overlaps DATA_DIR/);
   });
 });
