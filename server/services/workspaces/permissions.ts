@@ -17,6 +17,7 @@ export const PERMISSIONS = {
   "syncs.read": ["ADMIN", "MEMBER", "VIEWER"],
   "syncs.write": ["ADMIN", "MEMBER"],
   "syncs.run": ["ADMIN", "MEMBER"],
+  "files.upload": ["ADMIN", "MEMBER"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
