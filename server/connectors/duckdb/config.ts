@@ -30,7 +30,11 @@ export const duckdbConfigSchema = z
   })
   .superRefine((c, ctx) => {
     for (const field of ["path", "files"] as const) {
-      if (c[field]?.split(/[\\/]+/).includes("..")) {
+      const value = c[field];
+      if (!value) continue;
+      if (/^([a-zA-Z]:)?[\\/]/.test(value)) {
+        ctx.addIssue({ code: "custom", path: [field], message: "Enter a path relative to this workspace's file folder, e.g. users.csv or exports/*.parquet: absolute paths are not accepted." });
+      } else if (value.split(/[\\/]+/).includes("..")) {
         ctx.addIssue({ code: "custom", path: [field], message: 'Paths cannot contain "..": files are read only from this workspace\'s file folder.' });
       }
     }

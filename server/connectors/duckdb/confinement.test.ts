@@ -65,6 +65,10 @@ function filesConfig(files: string, fileRoot = workspace): DuckdbConfig {
 function databaseConfig(path: string, fileRoot = workspace): DuckdbConfig {
   return { ...duckdbConfigSchema.parse({ mode: "database", path }), fileRoot };
 }
+/** A config stored before the schema refused absolute paths: the connector checks it again at read time. */
+function storedConfig(config: { mode: "files"; files: string } | { mode: "database"; path: string }): DuckdbConfig {
+  return { ...config, fileRoot: workspace };
+}
 
 /** The error a call ends with (or a failure if it succeeded), after checking that no secret leaked into it. */
 async function refusal(call: Promise<unknown>): Promise<Error> {
@@ -86,7 +90,7 @@ describe("paths and globs are confined to the workspace folder", () => {
       { id: 1, name: "Al" },
       { id: 2, name: "Bo" },
     ]);
-    expect(await rows(filesConfig(join(workspace, "users.csv")))).toHaveLength(2);
+    expect(await rows(storedConfig({ mode: "files", files: join(workspace, "users.csv") }))).toHaveLength(2);
     expect((await rows(filesConfig("exports/*.csv"))).map((r) => r.name)).toEqual(["Cy", "Di"]);
     expect(await rows(filesConfig("events.jsonl"))).toEqual([
       { id: 1, kind: "signup" },
@@ -95,8 +99,16 @@ describe("paths and globs are confined to the workspace folder", () => {
     expect(await duckdbConnector.check({ config: databaseConfig("warehouse.duckdb") })).toMatchObject({ ok: true });
   });
 
-  it("refuses an absolute path outside the folder, naming the rule", async () => {
-    for (const config of [filesConfig(join(dataDir, "secrets.json")), databaseConfig(join(dataDir, "secrets.json")), filesConfig("/etc/passwd.csv")]) {
+  it("refuses absolute paths when the connection is saved, and outside the folder at read time", async () => {
+    for (const input of [{ mode: "files", files: join(dataDir, "secrets.json") }, { mode: "database", path: join(dataDir, "secrets.json") }, { mode: "files", files: "C:\\data\\x.csv" }]) {
+      expect(duckdbConfigSchema.safeParse(input).error?.issues[0]?.message).toMatch(/absolute paths are not accepted/);
+    }
+    const stored = [
+      storedConfig({ mode: "files", files: join(dataDir, "secrets.json") }),
+      storedConfig({ mode: "database", path: join(dataDir, "secrets.json") }),
+      storedConfig({ mode: "files", files: "/etc/passwd.csv" }),
+    ];
+    for (const config of stored) {
       const result = await duckdbConnector.check({ config });
       expect(result.ok).toBe(false);
       expect(result.message).toMatch(/is outside this workspace's file folder/);
@@ -115,8 +127,8 @@ describe("paths and globs are confined to the workspace folder", () => {
   });
 
   it("refuses another workspace's folder by absolute path and through a symlinked folder", async () => {
-    expect((await duckdbConnector.check({ config: filesConfig(join(other, "theirs.csv")) })).message).toMatch(/outside this workspace's file folder/);
-    expect((await duckdbConnector.check({ config: databaseConfig(join(other, "theirs.duckdb")) })).message).toMatch(/outside this workspace's file folder/);
+    expect((await duckdbConnector.check({ config: storedConfig({ mode: "files", files: join(other, "theirs.csv") }) })).message).toMatch(/outside this workspace's file folder/);
+    expect((await duckdbConnector.check({ config: storedConfig({ mode: "database", path: join(other, "theirs.duckdb") }) })).message).toMatch(/outside this workspace's file folder/);
     expect((await duckdbConnector.check({ config: filesConfig("neighbour/theirs.csv") })).message).toMatch(/link to a file outside/);
   });
 

@@ -113,7 +113,7 @@ describe("duckdb connector", () => {
   it("asks for the path that the mode needs and a known file format", () => {
     expect(duckdbConfigSchema.safeParse({ mode: "database" }).error?.issues).toMatchObject([{ path: ["path"] }]);
     expect(duckdbConfigSchema.safeParse({ mode: "files" }).error?.issues).toMatchObject([{ path: ["files"] }]);
-    expect(duckdbConfigSchema.safeParse({ mode: "files", files: "/data/x.xlsx" }).error?.issues).toMatchObject([
+    expect(duckdbConfigSchema.safeParse({ mode: "files", files: "data/x.xlsx" }).error?.issues).toMatchObject([
       { path: ["files"], message: expect.stringContaining(".parquet") },
     ]);
   });
