@@ -8,7 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { z } from "zod";
 
 const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().optional());
@@ -86,11 +86,18 @@ export function embeddedSecretsPath(dataDir) {
 
 /** The real path of a folder, or of its nearest existing ancestor joined with the rest (it may not exist yet). */
 function realFolder(path) {
-  try {
-    return realpathSync(path);
-  } catch {
-    const parent = dirname(path);
-    return parent === path ? path : join(realFolder(parent), relative(parent, path));
+  let existing = path;
+  let rest = "";
+  for (;;) {
+    try {
+      // Configured folders, not project files: nothing for the bundler to trace.
+      return join(realpathSync(/* turbopackIgnore: true */ existing), rest);
+    } catch {
+      const parent = dirname(existing);
+      if (parent === existing) return path;
+      rest = join(basename(existing), rest);
+      existing = parent;
+    }
   }
 }
 

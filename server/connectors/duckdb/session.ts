@@ -85,7 +85,9 @@ async function openFiles(root: string | undefined, pattern: string): Promise<Ope
 
 function translateDuckdbError(error: unknown, config: DuckdbConfig): Error {
   if (error instanceof SourceQueryError || error instanceof ReadOnlyViolationError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const raw = error instanceof Error ? error.message : String(error);
+  // DuckDB names files by their real path; users know them relative to the workspace folder.
+  const message = config.fileRoot ? raw.split(`${config.fileRoot}/`).join("") : raw;
   if (/read-only mode|read.only database|attached in read-only/i.test(message)) {
     return new ReadOnlyViolationError(`Models are read-only, and DuckDB refused this one: ${message}`);
   }
