@@ -128,7 +128,7 @@ test.describe("file sources stay inside the workspace's folder", () => {
     }
 
     await test.step("the same through the connection form: a clear message on the field, nothing saved", async () => {
-      await page.goto(`/w/${slug}/connections/new?type=duckdb`);
+      await page.goto(`/w/${slug}/connections/new?kind=source&type=duckdb`);
       await page.getByLabel("Read from").selectOption({ label: "Parquet, CSV or JSON files" });
       await page.getByLabel(/^Files/).fill(secretsPath);
       await page.getByRole("button", { name: "Finish" }).click();
@@ -257,12 +257,12 @@ test.describe("file sources stay inside the workspace's folder", () => {
     const csv = testInfo.outputPath("signups.csv");
     writeFileSync(csv, "id,email,plan\n1,ada@example.com,pro\n2,grace@example.com,free\n");
 
-    await page.goto(`/w/${slug}/connections/new?type=duckdb`);
-    const panel = page.getByRole("region", { name: "Files in this workspace" });
+    await page.goto(`/w/${slug}/connections/new?kind=source&type=duckdb`);
+    const panel = page.getByRole("region", { name: "This workspace's files" });
     await expect(panel.getByText("No files yet")).toBeVisible();
     await page.getByLabel("Name", { exact: true }).fill("Signups CSV");
     await panel.locator('input[type="file"]').setInputFiles(csv);
-    await expect(panel.getByRole("status")).toHaveText(/Uploaded signups\.csv/);
+    await expect(panel.getByText(/Uploaded signups\.csv \(61 B\)/)).toBeVisible();
     await expect(panel.getByRole("list", { name: "Uploaded files" })).toContainText("signups.csv");
     await expect(page.getByLabel(/^Files/)).toHaveValue("signups.csv");
     await expect(page.getByLabel("Read from")).toHaveValue("files");

@@ -98,7 +98,7 @@ export function WorkspaceFilesPanel({ workspaceId, onUse }: { workspaceId: strin
       <div className="flex flex-wrap items-center justify-between gap-2">
         <div>
           <h3 id={headingId} className="text-sm font-semibold text-slate-900">
-            Files in this workspace
+            This workspace&apos;s files
           </h3>
           <p className="text-xs text-slate-500">Sources read only files in this workspace&apos;s folder. Upload one, then use it for this connection.</p>
         </div>
