@@ -7,8 +7,8 @@
  * them, so they are required.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { z } from "zod";
 
 const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().optional());
@@ -20,6 +20,13 @@ const base64Key = z
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   DATA_DIR: z.string().default("./.data"),
+  /**
+   * The only folder DuckDB/CSV/Parquet sources may read, one subfolder per workspace. Never the data
+   * folder (which holds secrets.json) or anything inside or around it.
+   */
+  FILE_SOURCES_DIR: z.string().min(1).default("./file-sources"),
+  /** Largest file a member may upload into the workspace's folder, in bytes. */
+  FILE_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
   DATABASE_URL: z.preprocess(
     (v) => (v === "" ? undefined : v),
     z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
@@ -82,6 +89,32 @@ export function embeddedSecretsPath(dataDir) {
   return join(dataDir, "secrets.json");
 }
 
+/** The real path of a folder, or of its nearest existing ancestor joined with the rest (it may not exist yet). */
+function realFolder(path) {
+  let existing = path;
+  let rest = "";
+  for (;;) {
+    try {
+      // Configured folders, not project files: nothing for the bundler to trace.
+      return join(realpathSync(/* turbopackIgnore: true */ existing), rest);
+    } catch {
+      const parent = dirname(existing);
+      if (parent === existing) return path;
+      rest = join(basename(existing), rest);
+      existing = parent;
+    }
+  }
+}
+
+/** True when one folder is the other or inside it. */
+function foldersOverlap(a, b) {
+  const inside = (child, parent) => {
+    const rel = relative(parent, child);
+    return !(rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel));
+  };
+  return inside(a, b) || inside(b, a);
+}
+
 /** Parses a configuration object; exported for tests. Throws an Error naming every bad variable. */
 export function parseEnv(source, log = (m) => console.warn(m)) {
   const parsed = schema.safeParse(source);
@@ -91,6 +124,13 @@ export function parseEnv(source, log = (m) => console.warn(m)) {
   }
   const env = parsed.data;
   env.DATA_DIR = resolve(env.DATA_DIR);
+  env.FILE_SOURCES_DIR = resolve(env.FILE_SOURCES_DIR);
+  if (foldersOverlap(realFolder(env.FILE_SOURCES_DIR), realFolder(env.DATA_DIR))) {
+    throw new Error(
+      `Invalid configuration:\n  FILE_SOURCES_DIR: ${env.FILE_SOURCES_DIR} overlaps DATA_DIR ${env.DATA_DIR}; ` +
+        "file sources must not be able to read the app's own data and secrets, so choose a folder that neither is nor contains nor sits inside DATA_DIR",
+    );
+  }
   if (!env.DATABASE_URL) {
     if (!env.AUTH_SECRET || !env.ENCRYPTION_KEY) {
       const secrets = loadEmbeddedSecrets(env.DATA_DIR, log);

@@ -26,6 +26,15 @@ if (!process.env.E2E_DATA_DIR) {
   mkdirSync(dataDir, { recursive: true });
   process.env.E2E_DATA_DIR = dataDir;
 }
+// File sources read only from here: a sibling of the data folder, never inside it (env.js refuses that).
+const fileSourcesDir = process.env.E2E_FILE_SOURCES_DIR ?? fileURLToPath(new URL(`./.test-data/e2e-files${portBase ? `-${portBase}` : ""}`, import.meta.url));
+if (!process.env.E2E_FILE_SOURCES_DIR) {
+  rmSync(fileSourcesDir, { recursive: true, force: true });
+  mkdirSync(fileSourcesDir, { recursive: true });
+  process.env.E2E_FILE_SOURCES_DIR = fileSourcesDir;
+}
+/** Small enough that the upload limit is cheap to test. */
+process.env.E2E_FILE_UPLOAD_MAX_BYTES = String(4 * 1024 * 1024);
 process.env.E2E_BASE_URL = baseURL;
 process.env.E2E_CLEVERTAP_URL = simulatorUrls.clevertap;
 process.env.E2E_CUSTOMERIO_URL = simulatorUrls.customerio;
@@ -74,6 +83,8 @@ export default defineConfig({
     gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
     env: {
       DATA_DIR: dataDir,
+      FILE_SOURCES_DIR: fileSourcesDir,
+      FILE_UPLOAD_MAX_BYTES: process.env.E2E_FILE_UPLOAD_MAX_BYTES,
       // Empty values win over a developer's own settings: the embedded database and fresh secrets.
       DATABASE_URL: "",
       AUTH_SECRET: "",

@@ -5,15 +5,17 @@
  *   sheet name and a pasted service-account key; a truncated key is refused with its own message and
  *   nothing is saved; the source browser shows the sheet's typed columns and rows; a Profile sync keyed
  *   on the email column delivers the sheet's values;
- * - DuckDB over a CSV file on the server: files mode, preview, a Profile sync, then one appended row
- *   and one changed value make exactly one create and one update.
+ * - DuckDB over a CSV file in the workspace's folder under FILE_SOURCES_DIR (placed there as an operator
+ *   would, by path relative to it): files mode, preview, a Profile sync, then one appended row and one
+ *   changed value make exactly one create and one update.
  * The sheet is the Google Sheets simulator's (e2e/simulators/start.ts) and is only read here, since other
  * specs share it; the CSV's ids carry a per-run tag because the CleverTap simulator outlives a spec file.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { workspaceFileFolder } from "./fixtures/file-sources";
 import { signUpWithWorkspace } from "./fixtures/session";
 import { addCleverTapDestination, addMapping, captureScreen, CLEVERTAP_SIM, createSync, readMappings, runSync, startSync } from "./fixtures/sync-flows";
 
@@ -176,8 +178,8 @@ test("Google Sheets → CleverTap profiles: a pasted service-account key, the sh
 });
 
 test.describe("DuckDB over a CSV file", () => {
-  const folder = fileURLToPath(new URL(`../test-results/sources-duckdb/${TAG}/`, import.meta.url));
-  const csvPath = `${folder}customers.csv`;
+  let folder = "";
+  let csvPath = "";
   const CSV_HEADER = "user_id,email,plan,score,joined_on";
   const rowsOf = (plan2: string) => [
     `${TAG}-d1,${TAG}-ada@example.com,pro,310.25,2025-01-15`,
@@ -186,26 +188,24 @@ test.describe("DuckDB over a CSV file", () => {
   ];
   const writeCsv = (rows: string[]) => writeFileSync(csvPath, `${[CSV_HEADER, ...rows].join("\n")}\n`);
 
-  test.beforeAll(() => {
-    mkdirSync(folder, { recursive: true });
-    writeCsv(rowsOf("free"));
-  });
-
   test.afterAll(() => {
-    rmSync(folder, { recursive: true, force: true });
+    if (folder) rmSync(folder, { recursive: true, force: true });
   });
 
   test("DuckDB / Parquet / CSV → CleverTap profiles, then one appended row and one changed value", async ({ page }) => {
     test.setTimeout(90_000);
     const { slug } = await signUpWithWorkspace(page, "sources-duckdb");
+    folder = await workspaceFileFolder(page, slug);
+    csvPath = join(folder, "customers.csv");
+    writeCsv(rowsOf("free"));
 
     await test.step("+ New Source → DuckDB / Parquet / CSV in files mode: Test, Finish", async () => {
       await openNewSourceForm(page, slug, "CSV", /^DuckDB \/ Parquet \/ CSV/, "New DuckDB / Parquet / CSV source");
       await page.getByLabel("Name", { exact: true }).fill("Customer CSV");
       await page.getByLabel("Read from").selectOption({ label: "Parquet, CSV or JSON files" });
-      await page.getByLabel(/^Files/).fill(csvPath);
+      await page.getByLabel(/^Files/).fill("customers.csv");
       await page.getByRole("button", { name: "Test", exact: true }).click();
-      await expect(page.getByTestId("test-result")).toHaveText(`Connection succeeded. DuckDB read ${csvPath} as table files.data with 5 columns.`);
+      await expect(page.getByTestId("test-result")).toHaveText("Connection succeeded. DuckDB read customers.csv as table files.data with 5 columns.");
       await captureScreen(page, "sources-06-duckdb-tested");
       await page.getByRole("button", { name: "Finish" }).click();
       await expectConnectionPage(page, "Customer CSV");

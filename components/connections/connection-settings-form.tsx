@@ -13,6 +13,7 @@ import { ConfigFields } from "./config-fields";
 import { buildConfigPayload, buildInitialConfigValues, findStoredSecrets, type ConnectionFormValues, type SecretAction } from "./config-form-values";
 import { ConnectionTestResult } from "./connection-test-result";
 import type { ConnectionDetail, ConnectorType } from "./connection-types";
+import { WorkspaceFilesPanel } from "./workspace-files-panel";
 import { readServerFieldErrors } from "./server-field-errors";
 
 type TestResult = { ok: boolean; message: string; warning?: string };
@@ -111,6 +112,14 @@ export function ConnectionSettingsForm({ connectorType, connection, defaultName 
     ]);
   });
 
+  /** DuckDB reads a .duckdb file in database mode and any other file in files mode. */
+  const applyWorkspaceFile = (file: { path: string }) => {
+    clearFeedback();
+    const isDatabase = file.path.toLowerCase().endsWith(".duckdb");
+    form.setValue("config.mode", isDatabase ? "database" : "files", { shouldDirty: true });
+    form.setValue(isDatabase ? "config.path" : "config.files", file.path, { shouldDirty: true });
+  };
+
   const { byField, other } = splitErrors(serverError?.fieldErrors ?? {}, connectorType);
   const hasFieldErrors = Object.keys(byField).length > 0;
   const nameError = byField.name ?? formState.errors.name?.message;
@@ -145,6 +154,7 @@ export function ConnectionSettingsForm({ connectorType, connection, defaultName 
               }
         }
       />
+      {connectorType.id === "duckdb" && workspace.can("files.upload") ? <WorkspaceFilesPanel workspaceId={workspace.id} onUse={applyWorkspaceFile} /> : null}
       {serverError ? (
         <Alert title={hasFieldErrors ? "Some settings are not valid" : undefined}>{hasFieldErrors ? [...other, "Fix the fields marked in red above."].join(" ") : serverError.message}</Alert>
       ) : null}

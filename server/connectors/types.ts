@@ -7,6 +7,9 @@ import type { z } from "zod";
 
 export type ConnectorKind = "source" | "destination";
 
+/** The config key under which services hand a `readsServerFiles` connector its workspace's folder. */
+export const FILE_ROOT_KEY = "fileRoot";
+
 /**
  * Metadata attached to each config field with zod's `.meta()`; the UI renders forms from it.
  * `secret` fields are encrypted at rest and never returned to the browser or written to logs.
@@ -41,6 +44,12 @@ export type ConnectorBase<C> = {
   verified: boolean;
   /** A z.object whose fields carry ConfigFieldMeta through `.meta()`. */
   configSchema: z.ZodType<C>;
+  /**
+   * Set by connectors that read files on this server (DuckDB). Services then add the real path of the
+   * workspace's folder under FILE_SOURCES_DIR to the config they hand over, as `config[FILE_ROOT_KEY]`;
+   * the connector reads nothing outside it. It never comes from user input (config schemas strip it).
+   */
+  readsServerFiles?: boolean;
   /** Test connection: an authenticated call that changes nothing. Never throws for bad credentials. */
   check(p: { config: C; signal?: AbortSignal }): Promise<CheckResult>;
 };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -31,5 +31,28 @@ describe("configuration", () => {
     expect(parseEnv({ DATA_DIR: dir, MAX_REQUEST_BODY_BYTES: "5242880" }, () => {}).MAX_REQUEST_BODY_BYTES).toBe(5 * 1024 * 1024);
     expect(() => parseEnv({ DATA_DIR: dir, MAX_REQUEST_BODY_BYTES: "1mb" }, () => {})).toThrow(/MAX_REQUEST_BODY_BYTES/);
     expect(() => parseEnv({ DATA_DIR: dir, MAX_REQUEST_BODY_BYTES: "12" }, () => {})).toThrow(/MAX_REQUEST_BODY_BYTES: must be at least 1024 bytes/);
+  });
+
+  it("keeps file sources out of the data folder, in either direction", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tw-env-"));
+    const quiet = () => {};
+    for (const [DATA_DIR, FILE_SOURCES_DIR] of [
+      [dir, dir],
+      [dir, join(dir, "files")],
+      [join(dir, "data"), dir],
+      [join(dir, "data"), join(dir, "data", "..", "data", "x")],
+    ]) {
+      expect(() => parseEnv({ DATA_DIR, FILE_SOURCES_DIR }, quiet), `${DATA_DIR} vs ${FILE_SOURCES_DIR}`).toThrow(/FILE_SOURCES_DIR: .* overlaps DATA_DIR/);
+    }
+    const ok = parseEnv({ DATA_DIR: join(dir, "data"), FILE_SOURCES_DIR: join(dir, "data-files") }, quiet);
+    expect(ok.FILE_SOURCES_DIR).toBe(join(dir, "data-files"));
+    expect(ok.FILE_UPLOAD_MAX_BYTES).toBe(512 * 1024 * 1024);
+  });
+
+  it("compares real paths, so a symlink to the data folder is refused", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tw-env-"));
+    mkdirSync(join(dir, "data"));
+    symlinkSync(join(dir, "data"), join(dir, "files-link"));
+    expect(() => parseEnv({ DATA_DIR: join(dir, "data"), FILE_SOURCES_DIR: join(dir, "files-link") }, () => {})).toThrow(/overlaps DATA_DIR/);
   });
 });

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 
 process.env.DATA_DIR ??= mkdtempSync(join(process.env.TIDEWATER_TEST_ROOT ?? tmpdir(), "data-"));
+process.env.FILE_SOURCES_DIR ??= mkdtempSync(join(process.env.TIDEWATER_TEST_ROOT ?? tmpdir(), "file-sources-"));
 process.env.AUTH_SECRET ??= randomBytes(32).toString("base64url");
 process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
 process.env.LOG_LEVEL ??= "warn";

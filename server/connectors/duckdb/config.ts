@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { FILE_ROOT_KEY } from "../types";
 
 /** File formats the files mode reads, by extension (an optional .gz after it). */
 export const FILE_FORMATS = { parquet: /\.(parquet|pq)$/i, csv: /\.(csv|tsv|txt)(\.gz)?$/i, json: /\.(json|jsonl|ndjson)(\.gz)?$/i } as const;
@@ -18,16 +19,25 @@ export const duckdbConfigSchema = z
     }),
     path: z.string().trim().optional().meta({
       label: "Database file",
-      help: "Path on the server to a .duckdb file. It is opened read-only; its tables and views are listed by schema.",
-      placeholder: "/data/warehouse.duckdb",
+      help: "A .duckdb file in this workspace's file folder, e.g. warehouse.duckdb (upload it below, or ask your operator to place it). It is opened read-only; its tables and views are listed by schema.",
+      placeholder: "warehouse.duckdb",
     }),
     files: z.string().trim().optional().meta({
       label: "Files",
-      help: "Path or glob of files on the server, e.g. /data/users/*.parquet. The format follows the extension (.parquet, .csv, .tsv, .json, .jsonl). All matching files appear as one table, files.data, so they must share their columns.",
-      placeholder: "/data/users/*.parquet",
+      help: "A file or glob in this workspace's file folder, e.g. users.csv or exports/*.parquet (upload files below). The format follows the extension (.parquet, .csv, .tsv, .json, .jsonl). All matching files appear as one table, files.data, so they must share their columns.",
+      placeholder: "users.csv",
     }),
   })
   .superRefine((c, ctx) => {
+    for (const field of ["path", "files"] as const) {
+      const value = c[field];
+      if (!value) continue;
+      if (/^([a-zA-Z]:)?[\\/]/.test(value)) {
+        ctx.addIssue({ code: "custom", path: [field], message: "Enter a path relative to this workspace's file folder, e.g. users.csv or exports/*.parquet: absolute paths are not accepted." });
+      } else if (value.split(/[\\/]+/).includes("..")) {
+        ctx.addIssue({ code: "custom", path: [field], message: 'Paths cannot contain "..": files are read only from this workspace\'s file folder.' });
+      }
+    }
     if (c.mode === "database" && !c.path) {
       ctx.addIssue({ code: "custom", path: ["path"], message: "Enter the path of the DuckDB database file." });
     }
@@ -39,7 +49,8 @@ export const duckdbConfigSchema = z
     }
   });
 
-export type DuckdbConfig = z.output<typeof duckdbConfigSchema>;
+/** What the connector receives: the user's settings plus the workspace folder a service adds (types.ts). */
+export type DuckdbConfig = z.output<typeof duckdbConfigSchema> & { [K in typeof FILE_ROOT_KEY]?: string };
 
 /** Where files mode exposes the matched files. */
 export const FILES_TABLE = { schema: "files", table: "data" } as const;

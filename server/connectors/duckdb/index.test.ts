@@ -10,7 +10,10 @@ import { type DuckdbConfig, duckdbConfigSchema, duckdbConnector, duckdbTimeouts 
 const EXPECTED_KEYS = [1, 2, 3, 10, 20, 100, 1000];
 const COLUMN_TYPES = { id: "number", name: "string", active: "boolean", signed_up_at: "date", balance: "number" } as const;
 
-/** A folder holding warehouse.duckdb (made by DuckDB), customers.csv and two Parquet parts, all from the same rows. */
+/**
+ * A workspace's file folder holding warehouse.duckdb (made by DuckDB), customers.csv and two Parquet
+ * parts, all from the same rows. Configs name files relative to it, as users do.
+ */
 async function createFixtureFolder(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "duckdb-src-"));
   const instance = await DuckDBInstance.create(join(dir, "warehouse.duckdb"));
@@ -44,15 +47,16 @@ describeSourceContract("duckdb database file", async () => {
   const { dir, remove } = await createFixtureFolder();
   return {
     connector: duckdbConnector,
-    config: { mode: "database", path: join(dir, "warehouse.duckdb") },
-    badConfig: { mode: "database", path: join(dir, "missing.duckdb") },
-    badConfigMessage: /The DuckDB database file .*missing\.duckdb does not exist/,
+    config: { mode: "database", path: "warehouse.duckdb", fileRoot: dir },
+    badConfig: { mode: "database", path: "missing.duckdb", fileRoot: dir },
+    badConfigMessage: /missing\.duckdb does not exist in this workspace's file folder/,
     table: { schema: "crm", table: "customers" },
     keyColumn: "id",
     expectedKeys: EXPECTED_KEYS,
     nullKeyCount: 2,
     supportsSql: true,
     columnTypes: COLUMN_TYPES,
+    serverConfig: { fileRoot: dir },
     teardown: remove,
   };
 });
@@ -61,15 +65,16 @@ describeSourceContract("duckdb csv file", async () => {
   const { dir, remove } = await createFixtureFolder();
   return {
     connector: duckdbConnector,
-    config: { mode: "files", files: join(dir, "customers.csv") },
-    badConfig: { mode: "files", files: join(dir, "missing.csv") },
-    badConfigMessage: /The file .*missing\.csv does not exist/,
+    config: { mode: "files", files: "customers.csv", fileRoot: dir },
+    badConfig: { mode: "files", files: "missing.csv", fileRoot: dir },
+    badConfigMessage: /missing\.csv does not exist in this workspace's file folder/,
     table: { schema: "files", table: "data" },
     keyColumn: "id",
     expectedKeys: EXPECTED_KEYS,
     nullKeyCount: 2,
     supportsSql: true,
     columnTypes: COLUMN_TYPES,
+    serverConfig: { fileRoot: dir },
     teardown: remove,
   };
 });
@@ -78,15 +83,16 @@ describeSourceContract("duckdb parquet glob", async () => {
   const { dir, remove } = await createFixtureFolder();
   return {
     connector: duckdbConnector,
-    config: { mode: "files", files: join(dir, "part-*.parquet") },
-    badConfig: { mode: "files", files: join(dir, "nothing-*.parquet") },
-    badConfigMessage: /No files match .*nothing-\*\.parquet/,
+    config: { mode: "files", files: "part-*.parquet", fileRoot: dir },
+    badConfig: { mode: "files", files: "nothing-*.parquet", fileRoot: dir },
+    badConfigMessage: /No files match nothing-\*\.parquet in this workspace's file folder/,
     table: { schema: "files", table: "data" },
     keyColumn: "id",
     expectedKeys: EXPECTED_KEYS,
     nullKeyCount: 2,
     supportsSql: true,
     columnTypes: COLUMN_TYPES,
+    serverConfig: { fileRoot: dir },
     teardown: remove,
   };
 });
@@ -98,7 +104,7 @@ describe("duckdb connector", () => {
 
   beforeAll(async () => {
     ({ dir, remove } = await createFixtureFolder());
-    database = duckdbConfigSchema.parse({ mode: "database", path: join(dir, "warehouse.duckdb") });
+    database = { ...duckdbConfigSchema.parse({ mode: "database", path: "warehouse.duckdb" }), fileRoot: dir };
   });
   afterAll(async () => {
     await remove?.();
@@ -107,7 +113,7 @@ describe("duckdb connector", () => {
   it("asks for the path that the mode needs and a known file format", () => {
     expect(duckdbConfigSchema.safeParse({ mode: "database" }).error?.issues).toMatchObject([{ path: ["path"] }]);
     expect(duckdbConfigSchema.safeParse({ mode: "files" }).error?.issues).toMatchObject([{ path: ["files"] }]);
-    expect(duckdbConfigSchema.safeParse({ mode: "files", files: "/data/x.xlsx" }).error?.issues).toMatchObject([
+    expect(duckdbConfigSchema.safeParse({ mode: "files", files: "data/x.xlsx" }).error?.issues).toMatchObject([
       { path: ["files"], message: expect.stringContaining(".parquet") },
     ]);
   });
@@ -119,7 +125,7 @@ describe("duckdb connector", () => {
     await connection.run("CREATE SCHEMA analytics.analytics; CREATE TABLE analytics.analytics.users AS SELECT 1 AS id");
     connection.closeSync();
     instance.closeSync();
-    const config = duckdbConfigSchema.parse({ mode: "database", path });
+    const config = { ...duckdbConfigSchema.parse({ mode: "database", path: "analytics.duckdb" }), fileRoot: dir };
     const model = { type: "table", schema: "analytics", table: "users" } as const;
     expect(await duckdbConnector.readPage({ config, model, keyColumn: "id", limit: 5 })).toEqual([{ id: 1 }]);
   });
@@ -127,12 +133,12 @@ describe("duckdb connector", () => {
   it("check describes what it opened", async () => {
     expect(await duckdbConnector.check({ config: database })).toEqual({
       ok: true,
-      message: `DuckDB opened ${join(dir, "warehouse.duckdb")} read-only: 2 tables and views.`,
+      message: "DuckDB opened warehouse.duckdb read-only: 2 tables and views.",
     });
-    const files = duckdbConfigSchema.parse({ mode: "files", files: join(dir, "part-*.parquet") });
+    const files = { ...duckdbConfigSchema.parse({ mode: "files", files: "part-*.parquet" }), fileRoot: dir };
     expect(await duckdbConnector.check({ config: files })).toEqual({
       ok: true,
-      message: `DuckDB read ${join(dir, "part-*.parquet")} as table files.data with 5 columns.`,
+      message: "DuckDB read part-*.parquet as table files.data with 5 columns.",
     });
   });
 
@@ -202,7 +208,7 @@ describe("duckdb connector", () => {
   });
 
   it("SQL models cannot read other files on the server", async () => {
-    const files = duckdbConfigSchema.parse({ mode: "files", files: join(dir, "customers.csv") });
+    const files = { ...duckdbConfigSchema.parse({ mode: "files", files: "customers.csv" }), fileRoot: dir };
     for (const config of [database, files]) {
       for (const sql of [`select * from read_csv('${join(dir, "private.csv")}')`, "select * from read_text('/etc/hostname')"]) {
         const error = await duckdbConnector.preview({ config, model: { type: "sql", sql }, limit: 1 }).then(() => undefined, (e: unknown) => e);

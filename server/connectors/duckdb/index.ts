@@ -1,6 +1,5 @@
 import type { DuckDBConnection, DuckDBResultReader, DuckDBValue } from "@duckdb/node-api";
-import { SourceQueryError } from "../errors";
-import { assertReadOnlySql } from "../sql-guard";
+import { ReadOnlyViolationError, SourceQueryError } from "../errors";
 import type { ModelQuery, Row, SourceCatalog, SourceColumn, SourceConnector } from "../types";
 import { type DuckdbConfig, duckdbConfigSchema, FILES_TABLE } from "./config";
 import { DATABASE_CATALOG, duckdbTimeouts, STATEMENT_TIMEOUT_CODE, withDuckdbSession } from "./session";
@@ -13,9 +12,45 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** The model as a FROM item aliased `model`; SQL models are checked and wrapped as a subquery. */
-function buildFromItem(config: DuckdbConfig, model: ModelQuery): string {
-  if (model.type === "sql") return `(${assertReadOnlySql(model.sql)}) AS model`;
+/**
+ * Exactly one statement, through a prepared statement: DuckDB refuses to prepare several at once
+ * (connection.run would execute every statement before the last).
+ */
+async function readOne(connection: DuckDBConnection, sql: string, values?: DuckDBValue[]): Promise<DuckDBResultReader> {
+  const prepared = await connection.prepare(sql);
+  try {
+    if (values) prepared.bind(values);
+    return await prepared.runAndReadAll();
+  } finally {
+    prepared.destroySync();
+  }
+}
+
+type SerializedSql = { error: boolean; error_type?: string; error_message?: string; statements?: unknown[] };
+
+/**
+ * A SQL model must be one SELECT (or WITH … SELECT, FROM …, VALUES …), as DuckDB's own parser reads
+ * it: json_serialize_sql serializes SELECT statements only and reports anything else as an error.
+ */
+async function assertSingleSelect(connection: DuckDBConnection, sql: string): Promise<void> {
+  const reader = await readOne(connection, "SELECT json_serialize_sql($1::VARCHAR) AS parsed", [sql]);
+  const parsed = JSON.parse(String(reader.getRowObjectsJS()[0]?.parsed)) as SerializedSql;
+  if (parsed.error) {
+    if (parsed.error_type === "parser") throw new SourceQueryError(`The query does not parse: ${parsed.error_message ?? "syntax error"}`);
+    throw new ReadOnlyViolationError("Models are read-only: only a SELECT query (or WITH … SELECT) is allowed, and DuckDB reads this as another kind of statement.");
+  }
+  const count = parsed.statements?.length ?? 0;
+  if (count === 0) throw new ReadOnlyViolationError("The query is empty: write one SELECT or WITH statement.");
+  if (count > 1) throw new ReadOnlyViolationError(`Only one statement is allowed, and this query has ${count}: remove the extra statements.`);
+}
+
+/** The model as a FROM item aliased `model`; SQL models are checked by DuckDB's parser and wrapped as a subquery. */
+async function modelFromItem(connection: DuckDBConnection, config: DuckdbConfig, model: ModelQuery): Promise<string> {
+  if (model.type === "sql") {
+    await assertSingleSelect(connection, model.sql);
+    // The newline ends a trailing -- comment; a trailing ';' would end the subquery.
+    return `(${model.sql.replace(/[\s;]+$/, "")}\n) AS model`;
+  }
   const catalog = config.mode === "database" ? `${quoteIdent(DATABASE_CATALOG)}.` : "";
   return `${catalog}${quoteIdent(model.schema)}.${quoteIdent(model.table)} AS model`;
 }
@@ -44,7 +79,7 @@ function toBindValue(after: unknown): DuckDBValue {
 }
 
 async function countWhere(connection: DuckDBConnection, from: string, where = ""): Promise<number> {
-  const reader = await connection.runAndReadAll(`SELECT count(*) AS n FROM ${from} ${where}`);
+  const reader = await readOne(connection, `SELECT count(*) AS n FROM ${from} ${where}`);
   return Number(readRows(reader)[0]?.n ?? 0);
 }
 
@@ -57,6 +92,7 @@ export const duckdbConnector = {
   description:
     "The embedded warehouse for files on this server: a DuckDB database file, or Parquet, CSV and JSON files read in place. Reads are read-only.",
   verified: true,
+  readsServerFiles: true,
   configSchema: duckdbConfigSchema,
 
   async check({ config, signal }) {
@@ -98,24 +134,25 @@ export const duckdbConnector = {
   },
 
   async describeModel({ config, model, signal }) {
-    const from = buildFromItem(config, model);
-    return withDuckdbSession(config, { timeoutMs: duckdbTimeouts.interactiveMs, signal }, async (connection) =>
-      describeColumns(await connection.runAndReadAll(`SELECT * FROM ${from} LIMIT 0`)),
-    );
+    return withDuckdbSession(config, { timeoutMs: duckdbTimeouts.interactiveMs, signal }, async (connection) => {
+      const from = await modelFromItem(connection, config, model);
+      return describeColumns(await readOne(connection, `SELECT * FROM ${from} LIMIT 0`));
+    });
   },
 
   async preview({ config, model, limit, signal }) {
-    const from = buildFromItem(config, model);
     return withDuckdbSession(config, { timeoutMs: duckdbTimeouts.interactiveMs, signal }, async (connection) => {
-      const reader = await connection.runAndReadAll(`SELECT * FROM ${from} LIMIT ${clampLimit(limit)}`);
+      const from = await modelFromItem(connection, config, model);
+      const reader = await readOne(connection, `SELECT * FROM ${from} LIMIT ${clampLimit(limit)}`);
       return { columns: describeColumns(reader), rows: readRows(reader) };
     });
   },
 
   async countRows({ config, model, signal }) {
-    const from = buildFromItem(config, model);
     try {
-      return await withDuckdbSession(config, { timeoutMs: duckdbTimeouts.interactiveMs, signal }, (connection) => countWhere(connection, from));
+      return await withDuckdbSession(config, { timeoutMs: duckdbTimeouts.interactiveMs, signal }, async (connection) =>
+        countWhere(connection, await modelFromItem(connection, config, model)),
+      );
     } catch (error) {
       // A count that outlives the interactive time limit is not cheap: the progress bar goes without.
       if (error instanceof SourceQueryError && error.options.code === STATEMENT_TIMEOUT_CODE) return null;
@@ -124,22 +161,22 @@ export const duckdbConnector = {
   },
 
   async readPage({ config, model, keyColumn, after, limit, signal }) {
-    const from = buildFromItem(config, model);
     const key = `model.${quoteIdent(keyColumn)}`;
     return withDuckdbSession(config, { timeoutMs: duckdbTimeouts.pageMs, signal }, async (connection) => {
+      const from = await modelFromItem(connection, config, model);
       const reader =
         after === undefined
-          ? await connection.runAndReadAll(`SELECT * FROM ${from} WHERE ${key} IS NOT NULL ORDER BY ${key} LIMIT ${clampLimit(limit)}`)
-          : await connection.runAndReadAll(`SELECT * FROM ${from} WHERE ${key} >= $1 ORDER BY ${key} LIMIT ${clampLimit(limit)}`, [toBindValue(after)]);
+          ? await readOne(connection, `SELECT * FROM ${from} WHERE ${key} IS NOT NULL ORDER BY ${key} LIMIT ${clampLimit(limit)}`)
+          : await readOne(connection, `SELECT * FROM ${from} WHERE ${key} >= $1 ORDER BY ${key} LIMIT ${clampLimit(limit)}`, [toBindValue(after)]);
       return readRows(reader);
     });
   },
 
   async readNullKeyRows({ config, model, keyColumn, limit, signal }) {
-    const from = buildFromItem(config, model);
     const key = `model.${quoteIdent(keyColumn)}`;
     return withDuckdbSession(config, { timeoutMs: duckdbTimeouts.pageMs, signal }, async (connection) => {
-      const reader = await connection.runAndReadAll(`SELECT * FROM ${from} WHERE ${key} IS NULL LIMIT ${clampLimit(limit)}`);
+      const from = await modelFromItem(connection, config, model);
+      const reader = await readOne(connection, `SELECT * FROM ${from} WHERE ${key} IS NULL LIMIT ${clampLimit(limit)}`);
       return { rows: readRows(reader), total: await countWhere(connection, from, `WHERE ${key} IS NULL`) };
     });
   },

@@ -1,12 +1,15 @@
 /**
  * One in-memory DuckDB instance per call, with the database file attached read-only or a view
- * `files.data` over the matched files. Before any model SQL runs, file access is narrowed to
- * exactly those files and the configuration locked, so a SQL model cannot read other files on the
- * server (read_csv('/etc/…')). DuckDB has no statement timeout: a timer interrupts the connection.
+ * `files.data` over the matched files, all of them confined to the workspace's folder first
+ * (confine-files.ts). Before any model SQL runs, DuckDB itself is locked down: extensions are neither
+ * installed nor loaded, file access is narrowed to exactly those files (`allowed_paths`) with
+ * external access off, and the configuration is locked, so a model cannot read other files
+ * (read_text('/etc/…'), ATTACH, COPY, glob) or undo the settings. DuckDB has no statement timeout:
+ * a timer interrupts the connection.
  */
-import { stat } from "node:fs/promises";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
+import { confineFile, confineFiles } from "./confine-files";
 import { type DuckdbConfig, FILES_TABLE, type FileFormat, inferFileFormat } from "./config";
 
 /** Time limits in milliseconds; mutable so tests can shorten them. */
@@ -28,28 +31,28 @@ function quoteLiteral(value: string): string {
 
 const READERS: Record<FileFormat, string> = { parquet: "read_parquet", csv: "read_csv_auto", json: "read_json_auto" };
 
-async function assertFileExists(path: string, what: string): Promise<void> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info) throw new SourceQueryError(`${what} ${path} does not exist (or this server may not read it).`, { code: "ENOENT" });
-  if (!info.isFile()) throw new SourceQueryError(`${what} ${path} is not a file.`, { code: "EISDIR" });
+/** Before anything is opened: no extension may be fetched or loaded behind our back. */
+async function refuseExtensions(connection: DuckDBConnection): Promise<void> {
+  await connection.run("SET autoinstall_known_extensions = false");
+  await connection.run("SET autoload_known_extensions = false");
 }
 
+/** After the files are opened: only these paths, nothing external, and no way to change that. */
 async function lockFileAccess(connection: DuckDBConnection, allowedPaths: string[]): Promise<void> {
   await connection.run(`SET allowed_paths = [${allowedPaths.map(quoteLiteral).join(", ")}]`);
+  await connection.run("SET allowed_directories = []");
   await connection.run("SET enable_external_access = false");
   await connection.run("SET lock_configuration = true");
 }
 
-async function openDatabase(path: string): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
-  await assertFileExists(path, "The DuckDB database file");
+type Opened = { instance: DuckDBInstance; connection: DuckDBConnection };
+
+async function openLocked(prepare: (connection: DuckDBConnection) => Promise<string[]>): Promise<Opened> {
   const instance = await DuckDBInstance.create(":memory:");
   try {
     const connection = await instance.connect();
-    // Attached under a fixed name rather than opened directly, whose catalog is named after the file
-    // and then clashes with a schema of the same name (analytics.duckdb holding schema analytics).
-    await connection.run(`ATTACH ${quoteLiteral(path)} AS ${DATABASE_CATALOG} (READ_ONLY)`);
-    await connection.run(`USE ${DATABASE_CATALOG}`);
-    await lockFileAccess(connection, [path]);
+    await refuseExtensions(connection);
+    await lockFileAccess(connection, await prepare(connection));
     return { instance, connection };
   } catch (error) {
     instance.closeSync();
@@ -57,32 +60,34 @@ async function openDatabase(path: string): Promise<{ instance: DuckDBInstance; c
   }
 }
 
-async function openFiles(pattern: string): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+async function openDatabase(root: string | undefined, input: string): Promise<Opened> {
+  const path = await confineFile(root, input);
+  return openLocked(async (connection) => {
+    // Attached under a fixed name rather than opened directly, whose catalog is named after the file
+    // and then clashes with a schema of the same name (analytics.duckdb holding schema analytics).
+    await connection.run(`ATTACH ${quoteLiteral(path)} AS ${DATABASE_CATALOG} (TYPE duckdb, READ_ONLY)`);
+    await connection.run(`USE ${DATABASE_CATALOG}`);
+    return [path];
+  });
+}
+
+async function openFiles(root: string | undefined, pattern: string): Promise<Opened> {
   const format = inferFileFormat(pattern);
   if (!format) throw new SourceQueryError(`Cannot tell the format of ${pattern}: use a .parquet, .csv, .tsv, .json or .jsonl extension.`);
-  const isGlob = /[*?[]/.test(pattern);
-  if (!isGlob) await assertFileExists(pattern, "The file");
-  const instance = await DuckDBInstance.create(":memory:");
-  try {
-    const connection = await instance.connect();
-    const matched = (await connection.runAndReadAll(`SELECT file FROM glob(${quoteLiteral(pattern)}) ORDER BY file`))
-      .getRowObjectsJS()
-      .map((r) => String(r.file));
-    if (matched.length === 0) throw new SourceQueryError(`No files match ${pattern}.`, { code: "ENOENT" });
+  const matched = await confineFiles(root, pattern);
+  return openLocked(async (connection) => {
     const list = `[${matched.map(quoteLiteral).join(", ")}]`;
     await connection.run(`CREATE SCHEMA ${FILES_TABLE.schema}`);
     await connection.run(`CREATE VIEW ${FILES_TABLE.schema}.${FILES_TABLE.table} AS SELECT * FROM ${READERS[format]}(${list})`);
-    await lockFileAccess(connection, matched);
-    return { instance, connection };
-  } catch (error) {
-    instance.closeSync();
-    throw error;
-  }
+    return matched;
+  });
 }
 
 function translateDuckdbError(error: unknown, config: DuckdbConfig): Error {
   if (error instanceof SourceQueryError || error instanceof ReadOnlyViolationError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const raw = error instanceof Error ? error.message : String(error);
+  // DuckDB names files by their real path; users know them relative to the workspace folder.
+  const message = config.fileRoot ? raw.split(`${config.fileRoot}/`).join("") : raw;
   if (/read-only mode|read.only database|attached in read-only/i.test(message)) {
     return new ReadOnlyViolationError(`Models are read-only, and DuckDB refused this one: ${message}`);
   }
@@ -98,7 +103,7 @@ export async function withDuckdbSession<T>(
   work: (connection: DuckDBConnection) => Promise<T>,
 ): Promise<T> {
   options.signal?.throwIfAborted();
-  let opened: { instance: DuckDBInstance; connection: DuckDBConnection } | undefined;
+  let opened: Opened | undefined;
   let timedOut = false;
   const interrupt = () => opened?.connection.interrupt();
   const timer = setTimeout(() => {
@@ -107,7 +112,7 @@ export async function withDuckdbSession<T>(
   }, options.timeoutMs);
   options.signal?.addEventListener("abort", interrupt, { once: true });
   try {
-    opened = config.mode === "database" ? await openDatabase(config.path ?? "") : await openFiles(config.files ?? "");
+    opened = config.mode === "database" ? await openDatabase(config.fileRoot, config.path ?? "") : await openFiles(config.fileRoot, config.files ?? "");
     options.signal?.throwIfAborted();
     if (timedOut) throw new Error("INTERRUPT Error: Interrupted!");
     return await work(opened.connection);

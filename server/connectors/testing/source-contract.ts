@@ -29,6 +29,8 @@ export type SourceContractFixture = {
   columnTypes?: Record<string, ColumnType>;
   /** What `check(badConfig)` must say (host, user, path …). */
   badConfigMessage?: RegExp;
+  /** What services add to a parsed config before handing it over (a file connector's workspace folder). */
+  serverConfig?: Record<string, unknown>;
   teardown(): Promise<void>;
 };
 
@@ -106,13 +108,13 @@ export function describeSourceContract(name: string, setup: () => Promise<Source
     });
 
     it("check succeeds with the good config", async () => {
-      const result = await f.connector.check({ config: f.connector.configSchema.parse(f.config) });
+      const result = await f.connector.check({ config: { ...f.connector.configSchema.parse(f.config), ...f.serverConfig } });
       expect(result, result.message).toMatchObject({ ok: true });
       expect(result.message.length).toBeGreaterThan(0);
     });
 
     it("check fails with the bad config: a specific message without secrets, no throw", async () => {
-      const result = await f.connector.check({ config: f.connector.configSchema.parse(f.badConfig) });
+      const result = await f.connector.check({ config: { ...f.connector.configSchema.parse(f.badConfig), ...f.serverConfig } });
       expect(result.ok).toBe(false);
       expect(result.message.length).toBeGreaterThan(10);
       if (f.badConfigMessage) expect(result.message).toMatch(f.badConfigMessage);

@@ -4,6 +4,7 @@ import { ReadOnlyViolationError, SourceQueryError } from "~/server/connectors/er
 import { getDb } from "~/server/db/client";
 import { AppError, notFound } from "~/server/lib/errors";
 import { openConfig, scrubSecrets } from "./connection-secrets";
+import { prepareConnectorConfig } from "./connector-config";
 
 export const PREVIEW_ROW_LIMIT = 100;
 
@@ -11,7 +12,8 @@ async function loadSource(workspaceId: string, connectionId: string) {
   const db = await getDb();
   const row = await db.connection.findFirst({ where: { id: connectionId, workspaceId, kind: "SOURCE" } });
   if (!row) throw notFound("Source");
-  return { connector: getSourceConnector(row.type), config: openConfig(row) };
+  const connector = getSourceConnector(row.type);
+  return { connector, config: await prepareConnectorConfig({ connector, workspaceId, config: openConfig(row) }) };
 }
 
 /** Source errors become BAD_REQUEST with the database's own message (secrets removed). */

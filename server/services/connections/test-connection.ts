@@ -4,6 +4,7 @@ import { getDb } from "~/server/db/client";
 import { AppError, notFound } from "~/server/lib/errors";
 import { logger } from "~/server/lib/logger";
 import { openConfig, scrubSecrets } from "./connection-secrets";
+import { prepareConnectorConfig } from "./connector-config";
 import { mergeConfigChanges } from "./merge-config-changes";
 import { parseConnectionConfig } from "./parse-connection-config";
 
@@ -33,7 +34,7 @@ export async function testConnection({ workspaceId, connectionId, type, config }
   if (!connector) throw new AppError("BAD_REQUEST", `Unknown connection type "${type}".`);
   const stored = row ? openConfig(row) : {};
   const effective = parseConnectionConfig(connector, config ? mergeConfigChanges(connector, stored, config) : stored);
-  const result = await runCheck(connector, effective);
+  const result = await runCheck(connector, await prepareConnectorConfig({ connector, workspaceId, config: effective }));
   if (row && !config) {
     await db.connection.update({ where: { id: row.id }, data: { lastTestOk: result.ok, lastTestMessage: result.warning ? `${result.message} Warning: ${result.warning}` : result.message, lastTestedAt: new Date() } });
   }

@@ -19,6 +19,7 @@ export const PERMISSIONS = {
   "syncs.run": ["ADMIN", "MEMBER"],
   /** Run a query on a source (discover, preview, columns, mapping suggestions): viewers read past runs, not the warehouse. */
   "models.query": ["ADMIN", "MEMBER"],
+  "files.upload": ["ADMIN", "MEMBER"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

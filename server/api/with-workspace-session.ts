@@ -1,0 +1,51 @@
+/**
+ * Route handlers that the signed-in UI calls outside tRPC (file uploads stream a raw body, which
+ * tRPC's JSON cannot): the session cookie, a same-origin check (cookies ride along on cross-site
+ * requests, so the browser's own Origin / Sec-Fetch-Site headers must show this site), workspace
+ * membership (non-members get 404) and a permission from the one table.
+ */
+import type { Role } from "~/server/db/generated/client";
+import { auth } from "~/server/auth";
+import { getAppUrl } from "~/server/lib/app-url";
+import { AppError } from "~/server/lib/errors";
+import type { Actor } from "~/server/services/audit/record-audit-entry";
+import { getWorkspaceMembership } from "~/server/services/workspaces/get-workspace-membership";
+import { hasPermission, type Permission } from "~/server/services/workspaces/permissions";
+import { toErrorResponse } from "./rest/errors";
+
+export type WorkspaceSessionContext = { workspaceId: string; role: Role; actor: Actor };
+
+type RouteParams = { params: Promise<{ workspaceId: string }> };
+
+/** True when the browser says the request comes from this site's own pages. */
+export function isSameOriginRequest(request: Request): boolean {
+  const fetchSite = request.headers.get("sec-fetch-site");
+  if (fetchSite) return fetchSite === "same-origin";
+  const origin = request.headers.get("origin");
+  return origin !== null && origin === new URL(getAppUrl(request)).origin;
+}
+
+export function withWorkspaceSession(
+  handler: (request: Request, context: WorkspaceSessionContext) => Promise<Response>,
+  options: { permission: Permission },
+) {
+  return async (request: Request, route: RouteParams): Promise<Response> => {
+    const where = { method: request.method, path: new URL(request.url).pathname };
+    try {
+      if (!isSameOriginRequest(request)) throw new AppError("FORBIDDEN", "Cross-site requests are refused: use the app's own pages.");
+      const session = await auth();
+      const userId = session?.user?.id;
+      if (!userId) throw new AppError("UNAUTHORIZED", "Sign in to continue.");
+      const { workspaceId } = await route.params;
+      const membership = await getWorkspaceMembership({ workspaceId, userId });
+      if (!membership) throw new AppError("NOT_FOUND", "Workspace not found");
+      if (!hasPermission(membership.role, options.permission)) {
+        throw new AppError("FORBIDDEN", `Your role (${membership.role.toLowerCase()}) cannot do this: it needs ${options.permission}.`);
+      }
+      const actor = { userId, label: session.user.email ?? userId };
+      return await handler(request, { workspaceId, role: membership.role, actor });
+    } catch (error) {
+      return toErrorResponse(error, where);
+    }
+  };
+}
