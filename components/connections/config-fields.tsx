@@ -19,7 +19,7 @@ type SecretState = {
 
 function describeReentry(field: ConfigFieldView, endpoints: string[]): string {
   const where = endpoints.join(" and ");
-  return `Enter the ${field.label} again: it is not sent to a new host (you changed ${where}).${field.required ? "" : " Leave it empty to remove it."}`;
+  return `Enter the ${field.label} again: it is not sent to a new host (you changed ${where}).`;
 }
 
 function describedBy(id: string, field: ConfigFieldView, error: string | undefined): string | undefined {
@@ -137,7 +137,7 @@ export function ConfigFields({
         if (field.secret && secrets?.reentry?.names.has(field.name)) {
           const again = { ...field, required: true, help: describeReentry(field, secrets.reentry.endpoints) };
           return (
-            <Field key={field.name} id={id} label={<FieldLabel field={field.required ? again : field} />} help={again.help} error={error}>
+            <Field key={field.name} id={id} label={<FieldLabel field={again} />} help={again.help} error={error}>
               <ConfigControl field={again} id={id} error={error} register={register} />
             </Field>
           );

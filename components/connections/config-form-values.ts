@@ -84,12 +84,15 @@ export function findMovedEndpoints(
   });
 }
 
-/** What to do with each stored secret when endpoints moved: what was typed, else ask again (required) or drop it (optional). */
-export function reentryActions(fields: ConfigFieldView[], values: ConfigFormValues, storedSecrets: Set<string>): Record<string, SecretAction> {
+/**
+ * What to do with each stored secret when endpoints moved: send what was typed; an empty field sends
+ * nothing, so the server asks for it again — unless the user chose "Remove" for it before.
+ */
+export function reentryActions(fields: ConfigFieldView[], values: ConfigFormValues, storedSecrets: Set<string>, secretActions: Record<string, SecretAction>): Record<string, SecretAction> {
   return Object.fromEntries(
     fields
       .filter((f) => storedSecrets.has(f.name))
-      .map((f) => [f.name, values[f.name] !== "" || f.required ? "replace" : "remove"] as const),
+      .map((f) => [f.name, values[f.name] === "" && secretActions[f.name] === "remove" ? "remove" : "replace"] as const),
   );
 }
 

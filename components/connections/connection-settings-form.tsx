@@ -62,7 +62,7 @@ export function ConnectionSettingsForm({ connectorType, connection, defaultName 
     if (isNew) return undefined;
     const values = getValues("config");
     if (findMovedEndpoints(connectorType.fields, values, baseline, storedSecrets, secretActions).length > 0) {
-      return { ...reentryActions(connectorType.fields, values, storedSecrets), ...Object.fromEntries(Object.entries(secretActions).filter(([, a]) => a === "replace")) };
+      return reentryActions(connectorType.fields, values, storedSecrets, secretActions);
     }
     return Object.fromEntries([...storedSecrets].map((name) => [name, secretActions[name] ?? "keep"]));
   };
