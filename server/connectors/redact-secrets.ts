@@ -16,7 +16,7 @@ export const REDACTED = "[redacted]";
 /** Shorter values would redact ordinary words (and a 3-character secret is no secret). */
 const MIN_FORM_LENGTH = 4;
 /** Bounds the process-wide set: the oldest forms are forgotten first. */
-const MAX_KNOWN_FORMS = 5000;
+const MAX_KNOWN_FORMS = 50_000;
 /** How deep an error's properties (cause, errors, options, response …) are walked. */
 const MAX_ERROR_DEPTH = 6;
 
@@ -125,56 +125,83 @@ export function secretFormsOfConfig(config: unknown, secretNames: readonly strin
   return deriveSecretForms(secrets, context);
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/**
+ * Finds any of many literal strings in one pass: candidates are indexed by their first characters, so
+ * the cost grows with the text, not with the number of remembered secrets.
+ */
+class FormMatcher {
+  private readonly byPrefix = new Map<string, string[]>();
+
+  constructor(forms: Iterable<string>) {
+    for (const form of new Set(forms)) {
+      if (form.length < MIN_FORM_LENGTH) continue;
+      const key = form.slice(0, MIN_FORM_LENGTH);
+      const list = this.byPrefix.get(key);
+      if (list) list.push(form);
+      else this.byPrefix.set(key, [form]);
+    }
+    for (const list of this.byPrefix.values()) list.sort((a, b) => b.length - a.length);
+  }
+
+  replace(text: string): string {
+    if (this.byPrefix.size === 0 || text.length < MIN_FORM_LENGTH) return text;
+    let out = "";
+    let copied = 0;
+    let i = 0;
+    while (i <= text.length - MIN_FORM_LENGTH) {
+      const match = this.byPrefix.get(text.slice(i, i + MIN_FORM_LENGTH))?.find((form) => text.startsWith(form, i));
+      if (match) {
+        out += text.slice(copied, i) + REDACTED;
+        i += match.length;
+        copied = i;
+      } else {
+        i += 1;
+      }
+    }
+    return copied === 0 ? text : out + text.slice(copied);
+  }
 }
 
-const patterns = new WeakMap<readonly string[], RegExp | null>();
+const matchers = new WeakMap<readonly string[], FormMatcher>();
 
-function patternFor(forms: readonly string[]): RegExp | null {
-  if (forms.length === 0) return null;
-  let pattern = patterns.get(forms);
-  if (pattern === undefined) patterns.set(forms, (pattern = buildPattern(forms)));
-  return pattern;
-}
-
-function buildPattern(forms: Iterable<string>): RegExp | null {
-  const sorted = [...new Set(forms)].filter((f) => f.length >= MIN_FORM_LENGTH).sort((a, b) => b.length - a.length);
-  return sorted.length ? new RegExp(sorted.map(escapeRegExp).join("|"), "g") : null;
-}
-
-function replaceWith(text: string, pattern: RegExp | null): string {
-  return pattern ? text.replace(pattern, REDACTED) : text;
+function matcherFor(forms: readonly string[]): FormMatcher {
+  let matcher = matchers.get(forms);
+  if (!matcher) matchers.set(forms, (matcher = new FormMatcher(forms)));
+  return matcher;
 }
 
 /** `text` with every one of `forms` (from `deriveSecretForms`) and every remembered secret replaced. */
 export function redactSecrets(text: string, forms: readonly string[]): string {
-  return redactKnownSecrets(replaceWith(text, patternFor(forms)));
+  return redactKnownSecrets(matcherFor(forms).replace(text));
 }
 
 // ---------------------------------------------------------------------------------------------------
 // The process-wide set
 
 const knownForms = new Set<string>();
-let knownPattern: RegExp | null | undefined = null;
+let knownMatcher: FormMatcher | undefined;
 
 /** Remembers secret values (and their forms) so every emitted string is scrubbed of them. */
 export function rememberSecrets(secrets: readonly unknown[], context: readonly unknown[] = []): void {
   const forms = deriveSecretForms(secrets, context);
-  if (forms.length === 0) return;
+  let added = false;
   for (const f of forms) {
+    added ||= !knownForms.has(f);
     knownForms.delete(f); // re-inserting moves it to the young end
     knownForms.add(f);
   }
-  while (knownForms.size > MAX_KNOWN_FORMS) knownForms.delete(knownForms.values().next().value!);
-  knownPattern = undefined;
+  while (knownForms.size > MAX_KNOWN_FORMS) {
+    knownForms.delete(knownForms.values().next().value!);
+    added = true;
+  }
+  if (added) knownMatcher = undefined;
 }
 
 /** `text` without any remembered secret. */
 export function redactKnownSecrets(text: string): string {
   if (knownForms.size === 0) return text;
-  if (knownPattern === undefined) knownPattern = buildPattern(knownForms);
-  return replaceWith(text, knownPattern);
+  knownMatcher ??= new FormMatcher(knownForms);
+  return knownMatcher.replace(text);
 }
 
 /** A copy of a JSON-like value (an error payload, log fields) with every string scrubbed. */
@@ -231,8 +258,8 @@ function redactValue(value: unknown, redact: (s: string) => string, seen: Set<ob
  * same object, or a plain Error with the scrubbed message when the original could not be changed.
  */
 export function redactError(error: unknown, forms: readonly string[]): unknown {
-  const pattern = patternFor(forms);
-  const redact = (s: string) => redactKnownSecrets(replaceWith(s, pattern));
+  const matcher = matcherFor(forms);
+  const redact = (s: string) => redactKnownSecrets(matcher.replace(s));
   if (typeof error === "string") return redact(error);
   if (error === null || typeof error !== "object") return error;
   redactValue(error, redact, new Set(), 0);
