@@ -4,7 +4,7 @@
  * Google Sheets simulators that e2e/global-setup.ts runs in-process. Chromium is Debian's: Playwright's
  * own browser download is not available here.
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "@playwright/test";
 
@@ -21,10 +21,14 @@ const simulatorUrls = {
 // Workers evaluate this file again and inherit the runner's environment, so only the first evaluation
 // empties the folder; every process then agrees on one path.
 const dataDir = process.env.E2E_DATA_DIR ?? fileURLToPath(new URL(`./.test-data/e2e-data${portBase ? `-${portBase}` : ""}`, import.meta.url));
+// The server's stdout and stderr, so specs can scan what it logged (e2e/security-redact.spec.ts).
+const serverLog = process.env.E2E_SERVER_LOG ?? fileURLToPath(new URL(`./.test-data/e2e-server${portBase ? `-${portBase}` : ""}.log`, import.meta.url));
 if (!process.env.E2E_DATA_DIR) {
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
+  writeFileSync(serverLog, "");
   process.env.E2E_DATA_DIR = dataDir;
+  process.env.E2E_SERVER_LOG = serverLog;
 }
 // File sources read only from here: a sibling of the data folder, never inside it (env.js refuses that).
 const fileSourcesDir = process.env.E2E_FILE_SOURCES_DIR ?? fileURLToPath(new URL(`./.test-data/e2e-files${portBase ? `-${portBase}` : ""}`, import.meta.url));
@@ -74,7 +78,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx --no-install next start -p ${appPort}`,
+    command: `npx --no-install next start -p ${appPort} 2>&1 | tee -a '${serverLog}'`,
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

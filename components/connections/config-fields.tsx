@@ -13,7 +13,14 @@ type SecretState = {
   stored: Set<string>;
   actions: Record<string, SecretAction>;
   onChange: (name: string, action: SecretAction) => void;
+  /** Stored secrets to type again because an endpoint field moved (they are not sent to the new endpoint). */
+  reentry?: { names: Set<string>; endpoints: string[] };
 };
+
+function describeReentry(field: ConfigFieldView, endpoints: string[]): string {
+  const where = endpoints.join(" and ");
+  return `Enter the ${field.label} again: it is not sent to a new host (you changed ${where}).`;
+}
 
 function describedBy(id: string, field: ConfigFieldView, error: string | undefined): string | undefined {
   return [field.help ? `${id}-help` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
@@ -127,6 +134,14 @@ export function ConfigFields({
       {fields.map((field) => {
         const id = `${idPrefix}-${field.name}`;
         const error = errors[field.name];
+        if (field.secret && secrets?.reentry?.names.has(field.name)) {
+          const again = { ...field, required: true, help: describeReentry(field, secrets.reentry.endpoints) };
+          return (
+            <Field key={field.name} id={id} label={<FieldLabel field={again} />} help={again.help} error={error}>
+              <ConfigControl field={again} id={id} error={error} register={register} />
+            </Field>
+          );
+        }
         if (field.secret && secrets?.stored.has(field.name)) {
           return <StoredSecretField key={field.name} field={field} id={id} error={error} secrets={secrets} register={register} />;
         }

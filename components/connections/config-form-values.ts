@@ -64,5 +64,37 @@ export function buildConfigPayload(fields: ConfigFieldView[], values: ConfigForm
   return config;
 }
 
+/**
+ * Endpoint fields (host, port, URL, account, region, TLS mode) the user moved away from the stored
+ * value. While any is moved, the server sends no stored secret anywhere: each must be typed again.
+ */
+export function findMovedEndpoints(
+  fields: ConfigFieldView[],
+  values: ConfigFormValues,
+  baseline: ConfigFormValues,
+  storedSecrets: Set<string>,
+  secretActions: Record<string, SecretAction>,
+): ConfigFieldView[] {
+  return fields.filter((f) => {
+    if (!f.endpoint) return false;
+    if (storedSecrets.has(f.name)) return secretActions[f.name] === "replace" && values[f.name] !== "";
+    const now = values[f.name];
+    const before = baseline[f.name];
+    return typeof now === "string" && typeof before === "string" ? now.trim() !== before.trim() : now !== before;
+  });
+}
+
+/**
+ * What to do with each stored secret when endpoints moved: send what was typed; an empty field sends
+ * nothing, so the server asks for it again — unless the user chose "Remove" for it before.
+ */
+export function reentryActions(fields: ConfigFieldView[], values: ConfigFormValues, storedSecrets: Set<string>, secretActions: Record<string, SecretAction>): Record<string, SecretAction> {
+  return Object.fromEntries(
+    fields
+      .filter((f) => storedSecrets.has(f.name))
+      .map((f) => [f.name, values[f.name] === "" && secretActions[f.name] === "remove" ? "remove" : "replace"] as const),
+  );
+}
+
 /** The whole connection form: its name and the generated config fields. */
 export type ConnectionFormValues = { name: string; config: ConfigFormValues };

@@ -3,14 +3,14 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { useTRPC } from "~/components/providers/trpc-react-provider";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Field, Input } from "~/components/ui/field";
 import { useWorkspace } from "~/components/workspace/workspace-context";
 import { ConfigFields } from "./config-fields";
-import { buildConfigPayload, buildInitialConfigValues, findStoredSecrets, type ConnectionFormValues, type SecretAction } from "./config-form-values";
+import { buildConfigPayload, buildInitialConfigValues, findMovedEndpoints, findStoredSecrets, reentryActions, type ConnectionFormValues, type SecretAction } from "./config-form-values";
 import { ConnectionTestResult } from "./connection-test-result";
 import type { ConnectionDetail, ConnectorType } from "./connection-types";
 import { WorkspaceFilesPanel } from "./workspace-files-panel";
@@ -50,12 +50,23 @@ export function ConnectionSettingsForm({ connectorType, connection, defaultName 
   const [baseline, setBaseline] = useState(() => buildInitialConfigValues(connectorType.fields, connection?.config));
   const form = useForm<ConnectionFormValues>({ defaultValues: { name: connection?.name ?? defaultName ?? connectorType.label, config: baseline } });
   const { register, handleSubmit, formState, getValues, reset } = form;
+  const currentConfig = useWatch({ control: form.control, name: "config" });
+  const movedEndpoints = isNew ? [] : findMovedEndpoints(connectorType.fields, currentConfig, baseline, storedSecrets, secretActions);
+  // A moved endpoint means the stored secrets stay behind: their fields become plain inputs to fill again.
+  const reentry = movedEndpoints.length > 0 ? { names: new Set([...storedSecrets].filter((n) => !movedEndpoints.some((f) => f.name === n))), endpoints: movedEndpoints.map((f) => f.label) } : undefined;
 
   const test = useMutation(trpc.connection.test.mutationOptions());
   const create = useMutation(trpc.connection.create.mutationOptions());
   const update = useMutation(trpc.connection.update.mutationOptions());
 
-  const actionsForPayload = () => (isNew ? undefined : Object.fromEntries([...storedSecrets].map((name) => [name, secretActions[name] ?? "keep"])));
+  const actionsForPayload = () => {
+    if (isNew) return undefined;
+    const values = getValues("config");
+    if (findMovedEndpoints(connectorType.fields, values, baseline, storedSecrets, secretActions).length > 0) {
+      return reentryActions(connectorType.fields, values, storedSecrets, secretActions);
+    }
+    return Object.fromEntries([...storedSecrets].map((name) => [name, secretActions[name] ?? "keep"]));
+  };
   const payload = () => buildConfigPayload(connectorType.fields, getValues("config"), actionsForPayload());
   const showError = (error: { message: string }) => setServerError({ message: error.message, fieldErrors: readServerFieldErrors(error) });
   const clearFeedback = () => {
@@ -87,6 +98,7 @@ export function ConnectionSettingsForm({ connectorType, connection, defaultName 
       return;
     }
     const configChanged =
+      movedEndpoints.length > 0 ||
       connectorType.fields.some((f) => (storedSecrets.has(f.name) ? (secretActions[f.name] ?? "keep") !== "keep" : values.config[f.name] !== baseline[f.name]));
     const nameChanged = values.name.trim() !== connection.name;
     if (!configChanged && !nameChanged) {
@@ -144,7 +156,8 @@ export function ConnectionSettingsForm({ connectorType, connection, defaultName 
           isNew
             ? undefined
             : {
-                stored: storedSecrets,
+                stored: reentry ? new Set([...storedSecrets].filter((n) => !reentry.names.has(n))) : storedSecrets,
+                reentry,
                 actions: secretActions,
                 onChange: (name, action) => {
                   clearFeedback();

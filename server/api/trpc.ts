@@ -11,6 +11,7 @@ import type { Session } from "next-auth";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { AppError, type AppErrorCode } from "~/server/lib/errors";
+import { redactKnownSecretsDeep } from "~/server/connectors/redact-secrets";
 import { logger } from "~/server/lib/logger";
 import { getWorkspaceMembership } from "~/server/services/workspaces/get-workspace-membership";
 import { hasPermission, type Permission } from "~/server/services/workspaces/permissions";
@@ -42,7 +43,8 @@ const t = initTRPC
     transformer: superjson,
     errorFormatter({ shape, error }) {
       const cause = error.cause;
-      return {
+      // Whatever a procedure let through, no secret this process decrypted leaves in an answer.
+      return redactKnownSecretsDeep({
         ...shape,
         data: {
           ...shape.data,
@@ -50,7 +52,7 @@ const t = initTRPC
           zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
           fieldErrors: cause instanceof AppError ? (cause.details.fieldErrors ?? null) : null,
         },
-      };
+      });
     },
   });
 

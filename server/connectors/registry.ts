@@ -9,7 +9,12 @@ import { snowflakeConnector } from "./snowflake";
 import { bigqueryConnector } from "./bigquery";
 import { clevertapConnector } from "./clevertap";
 import { customerioConnector } from "./customerio";
+import { withSecretRedaction } from "./redact-secrets";
 
+/**
+ * Every connector behind the one redaction step: whatever leaves one of its methods has the secrets of
+ * the config it was called with scrubbed (see redact-secrets.ts).
+ */
 export const CONNECTORS: readonly AnyConnector[] = [
   postgresConnector,
   mysqlConnector,
@@ -19,7 +24,7 @@ export const CONNECTORS: readonly AnyConnector[] = [
   bigqueryConnector,
   clevertapConnector,
   customerioConnector,
-];
+].map((c: AnyConnector) => withSecretRedaction(c, secretFieldNames(c)));
 
 export function findConnector(id: string): AnyConnector | undefined {
   return CONNECTORS.find((c) => c.id === id);
@@ -63,6 +68,7 @@ export function describeConfigFields(connector: AnyConnector): ConfigField[] {
       help: meta.help,
       placeholder: meta.placeholder,
       secret: meta.secret ?? false,
+      endpoint: meta.endpoint ?? false,
       widget: meta.widget,
       group: meta.group,
       optionLabels: meta.optionLabels,
@@ -78,5 +84,12 @@ export function describeConfigFields(connector: AnyConnector): ConfigField[] {
 export function secretFieldNames(connector: AnyConnector): string[] {
   return describeConfigFields(connector)
     .filter((f) => f.secret)
+    .map((f) => f.name);
+}
+
+/** Names of the fields that decide where (or to which account) the secrets are sent. */
+export function endpointFieldNames(connector: AnyConnector): string[] {
+  return describeConfigFields(connector)
+    .filter((f) => f.endpoint)
     .map((f) => f.name);
 }

@@ -20,6 +20,11 @@ export type ConfigFieldMeta = {
   help?: string;
   placeholder?: string;
   secret?: boolean;
+  /**
+   * The field decides where the secrets go (host, port, URL, account, region, TLS mode): changing it
+   * clears the stored secrets, so a stored password never reaches a host the user just typed.
+   */
+  endpoint?: boolean;
   /** `textarea` for multi-line values (a service-account JSON). */
   widget?: "text" | "textarea" | "password" | "select" | "number" | "checkbox";
   /** Labels for enum values, e.g. { eu1: "Europe" }. */

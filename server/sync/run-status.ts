@@ -2,6 +2,7 @@
  * Run bookkeeping: the one place SyncRun.status changes (a guarded update, so two workers can never both
  * move a run), the step log, and record-level errors.
  */
+import { redactKnownSecrets } from "~/server/connectors/redact-secrets";
 import { getDb } from "~/server/db/client";
 import type { Prisma, RecordErrorKind, RunStatus } from "~/server/db/generated/client";
 
@@ -34,9 +35,10 @@ export async function transitionRun(p: {
 }): Promise<boolean> {
   const db = await clientOr(p.client);
   const terminal = TERMINAL_STATUSES.includes(p.to) ? { finishedAt: new Date(), claimedBy: null, leaseUntil: null } : {};
+  const error = typeof p.data?.error === "string" ? { error: redactKnownSecrets(p.data.error) } : {};
   const { count } = await db.syncRun.updateMany({
     where: { id: p.runId, status: { in: [...p.from] }, ...(p.workspaceId ? { workspaceId: p.workspaceId } : {}) },
-    data: { ...terminal, ...p.data, status: p.to },
+    data: { ...terminal, ...p.data, ...error, status: p.to },
   });
   return count === 1;
 }
@@ -44,7 +46,7 @@ export async function transitionRun(p: {
 /** One step-log line; the workspace comes from the run itself so callers need only the run id. */
 export async function appendRunLog(runId: string, level: LogLevel, step: string, message: string, client?: DbClient): Promise<void> {
   const db = await clientOr(client);
-  const text = message.length > MAX_LOG_MESSAGE ? `${message.slice(0, MAX_LOG_MESSAGE - 1)}…` : message;
+  const text = truncate(redactKnownSecrets(message), MAX_LOG_MESSAGE);
   await db.$executeRaw`INSERT INTO "SyncRunLog" ("workspaceId", "runId", "level", "step", "message")
     SELECT "workspaceId", "id", ${level}, ${step}, ${text} FROM "SyncRun" WHERE "id" = ${runId}`;
 }
@@ -56,6 +58,10 @@ export type RecordErrorInput = {
   reason: string;
   code?: string | null;
 };
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
 
 /** Inserts record-level errors in chunks (one statement per 1000). */
 export async function recordErrors(
@@ -72,9 +78,9 @@ export async function recordErrors(
         syncId: p.syncId,
         kind: e.kind,
         recordKey: e.recordKey,
-        field: e.field ?? null,
-        reason: e.reason.length > MAX_REASON ? `${e.reason.slice(0, MAX_REASON - 1)}…` : e.reason,
-        code: e.code ?? null,
+        field: e.field ? redactKnownSecrets(e.field) : null,
+        reason: truncate(redactKnownSecrets(e.reason), MAX_REASON),
+        code: e.code ? redactKnownSecrets(e.code) : null,
       })),
     });
   }

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import type { DestinationConnector, FieldValue, OutRecord, ReadBackRecord } from "~/server/connectors/types";
+import { redactKnownSecrets } from "~/server/connectors/redact-secrets";
 import { getDb } from "~/server/db/client";
 import type { Prisma, SyncRun } from "~/server/db/generated/client";
 import { logger } from "~/server/lib/logger";
@@ -246,7 +247,7 @@ export async function verifyRun(p: { runId: string; deps: VerifyDeps }): Promise
       logger.warn("Run verification failed", { runId: run.id, error });
       result = { checked: 0, verified: 0, differences: [], links: [], message: `Verification could not finish: ${reason}` };
     }
-    const verification: Verification = { ...result, verifiedAt: new Date().toISOString() };
+    const verification: Verification = { ...result, message: redactKnownSecrets(result.message), verifiedAt: new Date().toISOString() };
     await db.syncRun.update({ where: { id: run.id }, data: { verification: verification as Prisma.InputJsonObject } });
     const level = result.differences.length > 0 ? "warn" : "info";
     const detail = result.differences.length > 0 ? ` (${result.differences.length} differing fields)` : "";

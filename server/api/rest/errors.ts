@@ -5,6 +5,7 @@
  */
 import { z, ZodError } from "zod";
 import { AppError, type AppErrorCode } from "~/server/lib/errors";
+import { redactKnownSecretsDeep } from "~/server/connectors/redact-secrets";
 import { logger } from "~/server/lib/logger";
 
 const STATUS_BY_CODE: Record<AppErrorCode, number> = {
@@ -38,7 +39,8 @@ export type ErrorEnvelope = z.infer<typeof ZErrorEnvelope>;
 
 export function errorResponse(code: AppErrorCode | "INTERNAL", message: string, details: Record<string, unknown> = {}): Response {
   const status = code === "INTERNAL" ? 500 : STATUS_BY_CODE[code];
-  const body: ErrorEnvelope = { error: { code, message, details } };
+  // Whatever a service let through, no secret this process decrypted leaves in an answer.
+  const body: ErrorEnvelope = redactKnownSecretsDeep({ error: { code, message, details } });
   return Response.json(body, { status });
 }
 

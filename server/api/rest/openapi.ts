@@ -82,7 +82,8 @@ function renderConfigFieldMeta(ctx: { jsonSchema: Record<string, unknown> }) {
   if (meta.secret) schema.writeOnly = true;
   if (meta.placeholder) schema.examples = [meta.placeholder];
   if (meta.optionLabels) schema["x-option-labels"] = meta.optionLabels;
-  for (const key of ["label", "help", "secret", "placeholder", "widget", "optionLabels", "group"]) delete schema[key];
+  if (meta.endpoint) schema["x-endpoint"] = true;
+  for (const key of ["label", "help", "secret", "endpoint", "placeholder", "widget", "optionLabels", "group"]) delete schema[key];
 }
 
 export function createOpenApiDocument() {

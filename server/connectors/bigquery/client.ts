@@ -1,7 +1,7 @@
 /**
  * BigQuery calls through the official @google-cloud/bigquery client: query jobs bounded by
  * `jobTimeoutMs` and, when configured, `maximumBytesBilled`; results turned into plain values; and
- * Google's errors turned into messages without credentials.
+ * Google's errors turned into messages (the connector boundary scrubs credentials from them).
  */
 import type { BigQuery, Job, Query } from "@google-cloud/bigquery";
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
@@ -71,7 +71,7 @@ export function toPlainValue(value: unknown, sdk: Pick<BigQueryModule, "BigQuery
   return value;
 }
 
-/** A user-facing message for a failed call, scrubbed of the key. */
+/** A user-facing message for a failed call; an echoed key is scrubbed at the connector boundary (redact-secrets.ts). */
 export function describeBigQueryError(error: unknown, target: BigQueryTarget): string {
   const e = (error ?? {}) as { message?: string; code?: number | string; response?: { data?: { error?: unknown; error_description?: string } } };
   const data = e.response?.data;
@@ -83,8 +83,6 @@ export function describeBigQueryError(error: unknown, target: BigQueryTarget): s
   } else {
     message = `BigQuery: ${e.message ?? String(error)}`;
   }
-  const secrets = [target.account.privateKey, ...target.account.privateKey.split("\n").filter((line) => line.length >= 16 && !line.startsWith("-----"))];
-  for (const secret of secrets) message = message.split(secret).join("[redacted]");
   return message;
 }
 

@@ -7,6 +7,7 @@ import * as bigqueryModule from "@google-cloud/bigquery";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
+import { redactSecrets, secretFormsOfConfig } from "../redact-secrets";
 import type { ConfigFieldMeta } from "../types";
 import { describeBigQueryError, toPlainValue } from "./client";
 import { bigqueryConnector, toSourceColumn, toTarget } from "./index";
@@ -200,7 +201,8 @@ describe("bigquery results and errors", () => {
     );
     const denied = describeBigQueryError({ code: 403, message: "Access Denied: User does not have bigquery.jobs.create permission" }, target);
     expect(denied).toMatch(/^BigQuery denied access to reader@my-project-123\.iam\.gserviceaccount\.com in project my-project-123: grant it the BigQuery Job User role/);
+    // The key a message echoes is scrubbed at the connector boundary, with the config's secret forms.
     const echoed = describeBigQueryError({ message: `Bad key ${keyLine}` }, target);
-    expect(echoed).toBe("BigQuery: Bad key [redacted]");
+    expect(redactSecrets(echoed, secretFormsOfConfig(base, ["serviceAccountJson"]))).toBe("BigQuery: Bad key [redacted]");
   });
 });

@@ -36,6 +36,7 @@ const configSchema = z.object({
     .min(1, "Enter the Account ID")
     .meta({
       label: "Account ID",
+      endpoint: true,
       help: "Locate the Project ID under Settings > Project from the CleverTap dashboard. It is also in the dashboard address: us1.dashboard.clevertap.com/<Account ID>/main.",
       placeholder: "948-4KK-444Z",
     }),
@@ -51,6 +52,7 @@ const configSchema = z.object({
     }),
   region: z.enum(REGION_CODES, "Choose the region of your CleverTap project").meta({
     label: "Region",
+    endpoint: true,
     help: "Locate Region for the API endpoint under Settings > Project. The dashboard address shows it too: in1.dashboard.clevertap.com means India (in1); Europe projects use eu1 or no prefix.",
     widget: "select",
     optionLabels: Object.fromEntries(REGION_CODES.map((code) => [code, REGIONS[code].label])),

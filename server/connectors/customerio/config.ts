@@ -10,6 +10,7 @@ export const customerioConfigSchema = z.object({
     .min(1, "Enter the Site ID")
     .meta({
       label: "Site ID",
+      endpoint: true,
       help: `${CREDENTIALS_PATH}. Create new API credentials for this connection (one set per workspace) and copy its Site ID.`,
     }),
   apiKey: z
@@ -27,6 +28,7 @@ export const customerioConfigSchema = z.object({
     .default("us")
     .meta({
       label: "Region",
+      endpoint: true,
       help: "The data center your Customer.io account is hosted in. Test Connection tells you when it does not match the account.",
       widget: "select",
       optionLabels: { us: "United States", eu: "Europe" },

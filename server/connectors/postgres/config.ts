@@ -12,9 +12,10 @@ export const postgresConfigSchema = z
         help: "A full connection string, e.g. from your host's dashboard. Leave empty to fill in the fields below instead.",
         placeholder: "postgres://user:password@db.example.com:5432/analytics",
         secret: true,
+        endpoint: true,
       }),
-    host: z.string().trim().optional().meta({ label: "Host", placeholder: "db.example.com", help: "Host name or IP address of the server.", group: "connection" }),
-    port: z.number().int().min(1).max(65535).default(5432).meta({ label: "Port", widget: "number", group: "connection" }),
+    host: z.string().trim().optional().meta({ label: "Host", placeholder: "db.example.com", help: "Host name or IP address of the server.", group: "connection", endpoint: true }),
+    port: z.number().int().min(1).max(65535).default(5432).meta({ label: "Port", widget: "number", group: "connection", endpoint: true }),
     database: z.string().trim().optional().meta({ label: "Database", placeholder: "analytics", group: "connection" }),
     user: z
       .string()
@@ -28,6 +29,7 @@ export const postgresConfigSchema = z
       .meta({
         label: "SSL",
         widget: "select",
+        endpoint: true,
         help: "Most hosted databases (RDS, Cloud SQL, Supabase, Redshift) need SSL.",
         optionLabels: { disable: "Off", require: "Required (encrypt, accept any certificate)", "verify-full": "Verify the certificate and host name" },
       }),

@@ -43,6 +43,7 @@ const configSchema = z
       .refine((v) => ACCOUNT_IDENTIFIER.test(normalizeAccount(v)), "The account identifier looks like myorg-myaccount or xy12345.eu-west-1.")
       .meta({
         label: "Account identifier",
+        endpoint: true,
         help: "In Snowsight: your name → Account → View account details → Account identifier (myorg-myaccount), or the legacy locator with its region (xy12345.eu-west-1).",
         placeholder: "myorg-myaccount",
       }),

@@ -49,19 +49,10 @@ function loadDriver(): Promise<SnowflakeModule> {
   return driver;
 }
 
-/** Removes any secret value the driver might have echoed before a message reaches the user. */
-export function scrubSecrets(message: string, credentials: SnowflakeCredentials): string {
-  let scrubbed = message;
-  for (const secret of [credentials.password, credentials.privateKey, credentials.privateKeyPassphrase]) {
-    if (secret && secret.length >= 4) scrubbed = scrubbed.split(secret).join("[redacted]");
-  }
-  return scrubbed;
-}
-
-function describeDriverError(error: unknown, credentials: SnowflakeCredentials): { message: string; code?: string } {
+/** The driver's words; a secret it echoes is scrubbed at the connector boundary (redact-secrets.ts). */
+function describeDriverError(error: unknown): { message: string; code?: string } {
   const e = (error ?? {}) as { message?: string; code?: string | number };
-  const message = scrubSecrets(e.message ?? String(error), credentials);
-  return { message, code: e.code === undefined ? undefined : String(e.code) };
+  return { message: e.message ?? String(error), code: e.code === undefined ? undefined : String(e.code) };
 }
 
 function destroy(connection: Connection): Promise<void> {
@@ -98,7 +89,7 @@ function buildConnectionOptions(credentials: SnowflakeCredentials, options: Sess
   };
 }
 
-function runStatement(connection: Connection, sql: BoundSql, credentials: SnowflakeCredentials, signal?: AbortSignal): Promise<QueryResult> {
+function runStatement(connection: Connection, sql: BoundSql, signal?: AbortSignal): Promise<QueryResult> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new SourceQueryError("The Snowflake query was cancelled."));
     const statement = connection.execute({
@@ -109,7 +100,7 @@ function runStatement(connection: Connection, sql: BoundSql, credentials: Snowfl
       complete: (error, stmt, rows) => {
         signal?.removeEventListener("abort", onAbort);
         if (error) {
-          const { message, code } = describeDriverError(error, credentials);
+          const { message, code } = describeDriverError(error);
           return reject(new SourceQueryError(`Snowflake refused the query: ${message}`, { code }));
         }
         const columns = ((stmt.getColumns() ?? []) as Column[]).map((c) => ({ name: c.getName(), type: c.getType() }));
@@ -130,7 +121,7 @@ export async function openSnowflakeSession(credentials: SnowflakeCredentials, op
   try {
     connection = sdk.createConnection(buildConnectionOptions(credentials, options));
   } catch (error) {
-    throw new SourceQueryError(`The Snowflake settings are not valid: ${describeDriverError(error, credentials).message}`);
+    throw new SourceQueryError(`The Snowflake settings are not valid: ${describeDriverError(error).message}`);
   }
   const target = `Snowflake account "${credentials.account}" as user "${credentials.username}"`;
   let timer: NodeJS.Timeout | undefined;
@@ -139,7 +130,7 @@ export async function openSnowflakeSession(credentials: SnowflakeCredentials, op
       new Promise<void>((resolve, reject) => {
         connection.connect((error) => {
           if (!error) return resolve();
-          const { message, code } = describeDriverError(error, credentials);
+          const { message, code } = describeDriverError(error);
           reject(new SourceQueryError(`Could not connect to ${target}: ${message}`, { code }));
         });
       }),
@@ -164,13 +155,13 @@ export async function openSnowflakeSession(credentials: SnowflakeCredentials, op
     clearTimeout(timer);
   }
   try {
-    await runStatement(connection, { sqlText: buildStatementTimeoutSql(options.statementTimeoutSeconds), binds: [] }, credentials);
+    await runStatement(connection, { sqlText: buildStatementTimeoutSql(options.statementTimeoutSeconds), binds: [] });
   } catch (error) {
     await destroy(connection);
     throw error;
   }
   return {
-    query: (sql, signal) => runStatement(connection, sql, credentials, signal),
+    query: (sql, signal) => runStatement(connection, sql, signal),
     close: () => destroy(connection),
   };
 }

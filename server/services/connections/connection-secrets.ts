@@ -1,6 +1,7 @@
 import "server-only";
 import type { AnyConnector } from "~/server/connectors/types";
 import { secretFieldNames } from "~/server/connectors/registry";
+import { redactSecrets, rememberSecrets, secretFormsOfConfig } from "~/server/connectors/redact-secrets";
 import { decryptSecret, encryptSecret } from "~/server/lib/crypto";
 
 /** Splits a validated config into the part stored as JSON and the secret part stored encrypted. */
@@ -12,16 +13,25 @@ export function sealConfig(connector: AnyConnector, config: Record<string, unkno
     if (v === undefined) continue;
     (secretNames.has(k) ? secrets : plain)[k] = v;
   }
+  rememberSecrets(Object.values(secrets), Object.values(plain));
   return { plain, sealed: Object.keys(secrets).length ? encryptSecret(JSON.stringify(secrets)) : null };
 }
 
-export function openSecrets(sealed: string | null): Record<string, unknown> {
-  return sealed ? (JSON.parse(decryptSecret(sealed)) as Record<string, unknown>) : {};
+/**
+ * The one place stored secrets are decrypted. Each decrypted value is remembered process-wide, so the
+ * logger, the error formatters and the run-status writer scrub it from whatever they emit.
+ */
+export function openSecrets(sealed: string | null, plain: Record<string, unknown> = {}): Record<string, unknown> {
+  if (!sealed) return {};
+  const secrets = JSON.parse(decryptSecret(sealed)) as Record<string, unknown>;
+  rememberSecrets(Object.values(secrets), Object.values(plain));
+  return secrets;
 }
 
 /** The full config, secrets included: only for handing to a connector on the server. */
 export function openConfig(row: { config: unknown; secrets: string | null }): Record<string, unknown> {
-  return { ...(row.config as Record<string, unknown>), ...openSecrets(row.secrets) };
+  const plain = row.config as Record<string, unknown>;
+  return { ...plain, ...openSecrets(row.secrets, plain) };
 }
 
 /** What the browser and the API may see: secret fields read as set or not set, never their value. */
@@ -34,12 +44,7 @@ export function maskConfig(connector: AnyConnector, row: { config: unknown; secr
   };
 }
 
-/** Removes every secret value from a message before it is shown or logged (a driver may echo one back). */
+/** Removes every secret value of `config` (and its encodings) from a message: the connector boundary's step. */
 export function scrubSecrets(message: string, config: Record<string, unknown>, connector: AnyConnector): string {
-  let out = message;
-  for (const name of secretFieldNames(connector)) {
-    const value = config[name];
-    if (typeof value === "string" && value.length >= 4) out = out.split(value).join("[redacted]");
-  }
-  return out;
+  return redactSecrets(message, secretFormsOfConfig(config, secretFieldNames(connector)));
 }

@@ -33,7 +33,7 @@ export const ZUpdateConnectionBody = z
     config: z
       .record(z.string(), z.unknown())
       .optional()
-      .meta({ description: "Changed fields only. A secret field left out keeps its stored value; a string replaces it. The result is validated against the type's config schema." }),
+      .meta({ description: "Changed fields only. A secret field left out keeps its stored value; a string replaces it. The result is validated against the type's config schema. Changing a field marked `x-endpoint` (host, port, URL, account, region, TLS mode) never sends the stored secrets to the new endpoint: send them again in the same request (null removes an optional one), otherwise the answer is 400 naming each secret to enter again and nothing changes." }),
   })
   .meta({ id: "UpdateConnection" });
 
