@@ -3,7 +3,7 @@
  * database, so Inngest can run every step in a different process and a runner can resume a run whose
  * process died: everything a later step needs is committed at the end of the step before it.
  */
-import type { DestinationConnector, DestinationObject, FieldProblem, OutRecord, RecordResult, SourceColumn, SourceConnector } from "~/server/connectors/types";
+import { type DestinationConnector, type DestinationObject, FILE_ROOT_KEY, type FieldProblem, type OutRecord, type RecordResult, type SourceColumn, type SourceConnector } from "~/server/connectors/types";
 import { getDb } from "~/server/db/client";
 import type { RunStatus, Sync, SyncRun } from "~/server/db/generated/client";
 import { createRecordBuilder, formatKey } from "./build-record";
@@ -71,7 +71,11 @@ async function loadRun(runId: string): Promise<RunWithSync> {
 
 function parseConfig(connector: SourceConnector<unknown> | DestinationConnector<unknown>, config: unknown, role: string): unknown {
   const parsed = connector.configSchema.safeParse(config);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    // The workspace folder the service added (not a user setting, so the schema strips it) stays.
+    const fileRoot = (config as Record<string, unknown> | null)?.[FILE_ROOT_KEY];
+    return connector.readsServerFiles && typeof fileRoot === "string" ? { ...(parsed.data as object), [FILE_ROOT_KEY]: fileRoot } : parsed.data;
+  }
   // Paths and messages only: values may be secrets.
   const fields = parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
   throw new SyncDefinitionError(`The ${role} connection (${connector.label}) has an invalid configuration (${fields}); edit the connection.`);
