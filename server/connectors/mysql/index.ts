@@ -23,6 +23,7 @@ function buildFromItem(model: ModelQuery): string {
   return `(\n${checkModelSql(model.sql, "mysql")}\n) AS model`;
 }
 
+/** An integer written into the SQL: MySQL 8 refuses a prepared statement's LIMIT sent as a double. */
 function clampLimit(limit: number): number {
   return Math.max(1, Math.min(100_000, Math.floor(limit)));
 }
@@ -109,7 +110,7 @@ export const mysqlConnector = {
   async preview({ config, model, limit, signal }) {
     const from = buildFromItem(model);
     return withReadOnlySession(config, { timeoutMs: mysqlTimeouts.interactiveMs, signal }, async (query) => {
-      const { rows, fields } = await query(`SELECT * FROM ${from} LIMIT ?`, [clampLimit(limit)]);
+      const { rows, fields } = await query(`SELECT * FROM ${from} LIMIT ${clampLimit(limit)}`);
       return { columns: describeFields(fields), rows };
     });
   },
@@ -133,10 +134,10 @@ export const mysqlConnector = {
     const key = `model.${quoteIdent(keyColumn)}`;
     return withReadOnlySession(config, { timeoutMs: mysqlTimeouts.pageMs, signal }, async (query) => {
       if (after === undefined) {
-        return (await query(`SELECT * FROM ${from} WHERE ${key} IS NOT NULL ORDER BY ${key} LIMIT ?`, [clampLimit(limit)])).rows;
+        return (await query(`SELECT * FROM ${from} WHERE ${key} IS NOT NULL ORDER BY ${key} LIMIT ${clampLimit(limit)}`)).rows;
       }
       const placeholder = await buildAfterPlaceholder(query, from, keyColumn, after);
-      return (await query(`SELECT * FROM ${from} WHERE ${key} >= ${placeholder} ORDER BY ${key} LIMIT ?`, [after, clampLimit(limit)])).rows;
+      return (await query(`SELECT * FROM ${from} WHERE ${key} >= ${placeholder} ORDER BY ${key} LIMIT ${clampLimit(limit)}`, [after])).rows;
     });
   },
 
@@ -144,7 +145,7 @@ export const mysqlConnector = {
     const from = buildFromItem(model);
     const key = `model.${quoteIdent(keyColumn)}`;
     return withReadOnlySession(config, { timeoutMs: mysqlTimeouts.pageMs, signal }, async (query) => {
-      const { rows } = await query(`SELECT * FROM ${from} WHERE ${key} IS NULL LIMIT ?`, [clampLimit(limit)]);
+      const { rows } = await query(`SELECT * FROM ${from} WHERE ${key} IS NULL LIMIT ${clampLimit(limit)}`);
       const count = await query(`SELECT COUNT(*) AS n FROM ${from} WHERE ${key} IS NULL`);
       return { rows, total: Number((count.rows[0] as { n: number | string }).n) };
     });

@@ -98,7 +98,7 @@ async function limitStatementTime(connection: Connection, timeoutMs: number): Pr
 
 /**
  * Makes the server read strings the way the model's parser did: backslash escapes on, and "…" a
- * string rather than an identifier. A session that would still differ (sql_mode ANSI) is refused.
+ * string rather than an identifier. A session that would still differ (sql_mode ANSI, ORACLE, MSSQL) is refused.
  */
 async function readQuotesAsTheParserDoes(connection: Connection): Promise<void> {
   await connection.query(
@@ -106,8 +106,11 @@ async function readQuotesAsTheParserDoes(connection: Connection): Promise<void> 
   );
   const [rows] = await connection.query("SELECT @@SESSION.sql_mode AS mode");
   const mode = String((rows as { mode?: unknown }[])[0]?.mode ?? "");
-  if (/ANSI_QUOTES|NO_BACKSLASH_ESCAPES/.test(mode)) {
-    throw new SourceQueryError(`The server's sql_mode (${mode}) cannot be adjusted for read-only models: remove ANSI and ANSI_QUOTES from the user's default sql_mode.`);
+  // ORACLE and MSSQL modes (MariaDB) change how the server reads the text, too.
+  if (/ANSI_QUOTES|NO_BACKSLASH_ESCAPES|ORACLE|MSSQL/.test(mode)) {
+    throw new SourceQueryError(
+      `The server's sql_mode (${mode}) makes it read SQL differently from the checks Tidewater runs: remove ANSI, ANSI_QUOTES, ORACLE and MSSQL from the user's default sql_mode.`,
+    );
   }
 }
 
