@@ -307,7 +307,10 @@ test("huge bodies are refused with 413 before they are read, and memory stays fl
   const health = Date.now();
   expect((await request.get("/api/health")).ok()).toBe(true);
   expect(Date.now() - health).toBeLessThan(2_000);
-  const grown = appServerRss() - before;
+  const after = appServerRss();
+  const grown = after - before;
+  test.info().annotations.push({ type: "rss", description: `next-server RSS ${Math.round(before / 2 ** 20)} MB before, ${Math.round(after / 2 ** 20)} MB after eight 50 MB posts` });
+  console.log(test.info().annotations.at(-1)!.description);
   // Eight 50 MB bodies went by; buffering even one would show.
   expect(grown).toBeLessThan(40 * 1024 * 1024);
 
