@@ -15,13 +15,13 @@ import pg from "pg";
 import { createPostgresDatabase } from "../server/testing/databases";
 import { acceptInvitationAsNewUser, inviteMember, signUpWithWorkspace, TEST_PASSWORD, uniqueEmail } from "./fixtures/session";
 import { addPostgresSource, captureScreen } from "./fixtures/sync-flows";
+import { callProcedure, type TrpcResponse } from "./fixtures/trpc";
 
 const APP = process.env.E2E_BASE_URL!;
 const MARKER = `attack_${randomBytes(4).toString("hex")}`;
 // Sleeps so that, had it run, it would be seen running on the database.
 const ATTACK_SQL = `select pg_sleep(1.5) as slept, '${MARKER}' as tag`;
 
-type Trpc = { status: number; body: { result?: { data?: { json?: unknown } }; error?: { json?: { message?: string; data?: { code?: string } } } } };
 
 let source: Awaited<ReturnType<typeof createPostgresDatabase>>;
 let attacker: Server;
@@ -50,12 +50,6 @@ test.afterAll(async () => {
 
 function escapeHtml(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll('"', "&quot;").replaceAll("<", "&lt;");
-}
-
-/** As the page's user, the way the app's own client calls (POST with the header). */
-async function callProcedure(page: Page, path: string, input: unknown): Promise<Trpc> {
-  const response = await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: { "x-trpc-source": "e2e" } });
-  return { status: response.status(), body: await response.json() };
 }
 
 async function workspaceIdOf(page: Page, slug: string): Promise<string> {
@@ -159,7 +153,7 @@ test("another site cannot make a signed-in browser call the API", async ({ page 
       return landed;
     });
     expect(response.status()).toBe(403);
-    expect(((await response.json()) as Trpc["body"]).error?.json?.message).toContain("came from another site");
+    expect(((await response.json()) as TrpcResponse["body"]).error?.json?.message).toContain("came from another site");
     expect(seen).toBe(0);
   });
 
@@ -313,7 +307,10 @@ test("huge bodies are refused with 413 before they are read, and memory stays fl
   const health = Date.now();
   expect((await request.get("/api/health")).ok()).toBe(true);
   expect(Date.now() - health).toBeLessThan(2_000);
-  const grown = appServerRss() - before;
+  const after = appServerRss();
+  const grown = after - before;
+  test.info().annotations.push({ type: "rss", description: `next-server RSS ${Math.round(before / 2 ** 20)} MB before, ${Math.round(after / 2 ** 20)} MB after eight 50 MB posts` });
+  console.log(test.info().annotations.at(-1)!.description);
   // Eight 50 MB bodies went by; buffering even one would show.
   expect(grown).toBeLessThan(40 * 1024 * 1024);
 

@@ -1,16 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
 import { acceptInvitationAsNewUser, createWorkspace, inviteMember, signIn, signUp, TEST_PASSWORD, uniqueEmail } from "./fixtures/session";
+import { callProcedure } from "./fixtures/trpc";
 
 /** The page's own alert (Next.js adds an empty route announcer with the same role). */
 function formAlert(page: Page) {
   return page.locator('[role="alert"]:not(#__next-route-announcer__)');
-}
-
-/** Calls a tRPC procedure over HTTP as the page's signed-in user, the way a curious user could. */
-async function callProcedure(page: Page, path: string, input: unknown) {
-  // Queries and mutations are both POSTs, with the header the app's own client sends (server/api/same-origin.ts).
-  const response = await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: { "x-trpc-source": "e2e" } });
-  return { status: response.status(), body: (await response.json()) as { error?: { json?: { message?: string; data?: { code?: string } } } } };
 }
 
 test("sign-up explains what is wrong", async ({ page }) => {

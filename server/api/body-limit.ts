@@ -77,8 +77,9 @@ export async function readBodyWithinLimit(request: Request, maxBytes: number): P
 export function bodyTooLargeResponse(error: BodyTooLargeError): Response {
   return Response.json(
     { error: { code: "PAYLOAD_TOO_LARGE", message: `${error.message} Send a smaller body.`, details: { maxBytes: error.maxBytes } } },
-    // The rest of the body is not read: closing the connection stops the client from sending it.
-    { status: 413, headers: { connection: "close" } },
+    // No "Connection: close": closing while the client is still sending resets the socket, and the client
+    // would never read this answer. The unread rest stalls on TCP backpressure until the client stops.
+    { status: 413 },
   );
 }
 

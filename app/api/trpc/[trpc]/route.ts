@@ -25,7 +25,7 @@ const handleTrpc = withBodyLimit(
       createContext: () => createTRPCContext({ session, appUrl: getAppUrl(req) }),
     });
   },
-  { onTooLarge: (error) => refuse(413, "PAYLOAD_TOO_LARGE", error.message, { connection: "close" }) },
+  { onTooLarge: (error) => refuse(413, "PAYLOAD_TOO_LARGE", error.message) },
 );
 
 export async function POST(req: NextRequest): Promise<Response> {
