@@ -1,8 +1,8 @@
 /**
  * Issue 8, items 5 and 6, over HTTP against `next start`:
- * - a CleverTap passcode with a newline and quotes (fetch refuses such a header and quotes its value)
- *   never comes back: not in tRPC answers, REST runs and record errors, the run and connection pages,
- *   nor the server's own log;
+ * - a CleverTap passcode and a Customer.io App API key with a newline and quotes (fetch refuses such a
+ *   header and quotes its value) never come back: not in tRPC answers, REST runs and record errors,
+ *   the run and connection pages, nor the server's own log;
  * - a stored database password is never sent to a host or port the user just typed: a fake PostgreSQL
  *   server that asks for passwords in clear text records everything it receives.
  */
@@ -19,6 +19,8 @@ test.describe.configure({ mode: "serial" });
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
 
 const SECRET = `Pass"c'o\\de-${randomBytes(4).toString("hex")}\nline2-${randomBytes(4).toString("hex")}?&=#/%2F é`;
+/** Customer.io's App API key, used only by read-back: fetch refuses it as a header and quotes it. */
+const APP_API_KEY = `app"k'e\\y-${randomBytes(4).toString("hex")}\nline2-${randomBytes(4).toString("hex")}&=é`;
 const STORED_PASSWORD = `stored-${randomBytes(8).toString("hex")}`;
 
 let source: Awaited<ReturnType<typeof createPostgresDatabase>>;
@@ -187,9 +189,39 @@ test("a passcode with a newline and quotes never comes back: tRPC, REST, pages a
   await expect(page.getByRole("heading", { name: "Awkward CleverTap", level: 1 })).toBeVisible();
   answers.push({ where: "connection page text", text: await page.locator("body").innerText() }, { where: "connection page HTML", text: await page.content() });
 
+  // Customer.io: the run succeeds, then read-back meets the awkward App API key; verification logs why it failed.
+  const customerio = await trpc(page, "connection.create", { workspaceId, name: "Awkward Customer.io", type: "customerio", config: { siteId: "sim-site", apiKey: "sim-key", region: "us", appApiKey: APP_API_KEY } }, "mutation");
+  answers.push({ where: "tRPC connection.create (Customer.io)", text: customerio.text });
+  answers.push({ where: "tRPC connection.test (Customer.io)", text: (await trpc(page, "connection.test", { workspaceId, connectionId: data(customerio).id }, "mutation")).text });
+  const cioSync = await rest("POST", "/api/v1/syncs", {
+    name: "People to awkward Customer.io",
+    sourceId: warehouse.json.id,
+    destinationId: data(customerio).id,
+    model: { type: "table", schema: "public", table: "people" },
+    object: "person",
+    behavior: "upsert",
+    syncKey: { column: "user_id", identifier: "id" },
+    mappings: [{ from: { column: "email" }, to: "email", type: "string" }],
+    schedule: { type: "manual" },
+  });
+  expect(cioSync.status, cioSync.text).toBe(201);
+  const cioRunId = (await rest("POST", `/api/v1/syncs/${cioSync.json.id}/runs`)).json.runId as string;
+  let cioRun: { status: number; text: string; json: Json } = { status: 0, text: "", json: {} };
+  await expect
+    .poll(async () => ((cioRun = await rest("GET", `/api/v1/runs/${cioRunId}`)), cioRun.json.verification?.message ?? null), { timeout: 90_000, intervals: [500, 1000] })
+    .toContain("[redacted]");
+  expect(cioRun.json.status).toBe("succeeded");
+  answers.push({ where: "REST run (Customer.io)", text: cioRun.text });
+  answers.push({ where: "tRPC syncRun.logs (Customer.io)", text: (await trpc(page, "syncRun.logs", { workspaceId, runId: cioRunId }, "query")).text });
+  await page.goto(`/w/${slug}/syncs/${cioSync.json.id}/runs/${cioRunId}`);
+  await expect(page.getByText(/redacted/).first()).toBeVisible();
+  answers.push({ where: "Customer.io run page text", text: await page.locator("body").innerText() }, { where: "Customer.io run page HTML", text: await page.content() });
+
   const serverLog = readFileSync(process.env.E2E_SERVER_LOG!, "utf8");
+  // The server did log the failed read-back, with the key scrubbed.
+  expect(serverLog).toMatch(/Run verification failed.*\[redacted\]/);
   answers.push(...serverLog.split("\n").map((line, i) => ({ where: `server log line ${i + 1}`, text: line })));
-  const leaks = answers.flatMap((a) => findLeaks(a.where, a.text));
+  const leaks = answers.flatMap((a) => [...findLeaks(a.where, a.text), ...findLeaks(a.where, a.text, APP_API_KEY)]);
   expect(leaks).toEqual([]);
 });
 
