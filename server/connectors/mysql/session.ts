@@ -32,7 +32,8 @@ export function translateMysqlError(error: unknown, config: MysqlConfig, timeout
   const e = error as DriverError;
   const where = `${config.host}:${config.port}`;
   const code = e.code ?? e.errors?.[0]?.code;
-  const message = config.password && config.password.length >= 3 ? (e.message ?? "").split(config.password).join("***") : (e.message ?? String(error));
+  // Secrets are scrubbed once, where errors leave the connector (../redact-secrets.ts).
+  const message = e.message ?? String(error);
   const network = toNetworkError(code, where, error);
   if (network) return network;
   if (code === "ER_ACCESS_DENIED_ERROR") {

@@ -50,23 +50,6 @@ function buildClientConfig(config: PostgresConfig): pg.ClientConfig {
   };
 }
 
-function collectSecrets(config: PostgresConfig): string[] {
-  const secrets = [config.password, config.url?.trim()].filter((s): s is string => !!s && s.length >= 3);
-  const url = config.url?.trim();
-  if (url) {
-    try {
-      const password = decodeURIComponent(new URL(url).password);
-      if (password.length >= 3) secrets.push(password);
-    } catch {
-      // the schema already refused malformed URLs
-    }
-  }
-  return secrets;
-}
-
-function redact(message: string, config: PostgresConfig): string {
-  return collectSecrets(config).reduce((m, secret) => m.split(secret).join("***"), message);
-}
 
 type NetworkError = Error & { code?: string; errors?: NetworkError[] };
 
@@ -78,7 +61,8 @@ export function translatePostgresError(error: unknown, config: PostgresConfig, t
   const endpoint = readEndpoint(config);
   const where = `${endpoint.host}:${endpoint.port}`;
   const code = e.code ?? e.errors?.[0]?.code;
-  const message = redact(e.message ?? String(error), config);
+  // Secrets are scrubbed once, where errors leave the connector (../redact-secrets.ts).
+  const message = e.message ?? String(error);
   const network = toNetworkError(code, where, error);
   if (network) return network;
   if (/timeout expired|Connection terminated due to connection timeout/i.test(message)) {

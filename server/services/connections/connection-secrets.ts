@@ -1,7 +1,7 @@
 import "server-only";
 import type { AnyConnector } from "~/server/connectors/types";
 import { secretFieldNames } from "~/server/connectors/registry";
-import { redactSecrets, rememberSecrets, secretFormsOfConfig } from "~/server/connectors/redact-secrets";
+import { rememberSecrets } from "~/server/connectors/redact-secrets";
 import { decryptSecret, encryptSecret } from "~/server/lib/crypto";
 
 /** Splits a validated config into the part stored as JSON and the secret part stored encrypted. */
@@ -42,9 +42,4 @@ export function maskConfig(connector: AnyConnector, row: { config: unknown; secr
     ...(row.config as Record<string, unknown>),
     ...Object.fromEntries(secretNames.map((n) => [n, { set: present.has(n) }])),
   };
-}
-
-/** Removes every secret value of `config` (and its encodings) from a message: the connector boundary's step. */
-export function scrubSecrets(message: string, config: Record<string, unknown>, connector: AnyConnector): string {
-  return redactSecrets(message, secretFormsOfConfig(config, secretFieldNames(connector)));
 }
