@@ -15,7 +15,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileSourcesDir, workspaceIdOf } from "./fixtures/file-sources";
-import { createWorkspace, signUpWithWorkspace } from "./fixtures/session";
+import { acceptInvitationAsNewUser, createWorkspace, inviteMember, signUpWithWorkspace, uniqueEmail } from "./fixtures/session";
 import { captureScreen } from "./fixtures/sync-flows";
 
 const MARKER = `other-tenant-${Date.now().toString(36)}`;
@@ -250,6 +250,28 @@ test.describe("file sources stay inside the workspace's folder", () => {
       const traversal = await page.evaluate(async (u) => (await fetch(`${u}?name=${encodeURIComponent("../x.csv")}`, { method: "DELETE" })).status, url);
       expect(traversal).toBe(400);
     });
+  });
+
+  test("files.upload: a member may upload, a viewer may not even list", async ({ page, browser }) => {
+    const { slug } = await signUpWithWorkspace(page, "sec-upload-roles");
+    const workspaceId = await workspaceIdOf(page, slug);
+    for (const [role, expected] of [
+      ["Member", { upload: 201, list: 200 }],
+      ["Viewer", { upload: 403, list: 403 }],
+    ] as const) {
+      const email = uniqueEmail(`sec-upload-${role.toLowerCase()}`);
+      const invitation = await inviteMember(page, slug, email, role);
+      const context = await browser.newContext();
+      const invitee = await context.newPage();
+      await acceptInvitationAsNewUser(invitee, invitation, email);
+      const name = `${role.toLowerCase()}.csv`;
+      const reply = await upload(invitee, workspaceId, name, "id\n1\n");
+      expect(reply.status, role).toBe(expected.upload);
+      if (expected.upload === 403) expect(reply.text).toContain("files.upload");
+      expect(await invitee.evaluate(async (u) => (await fetch(u)).status, `/api/workspaces/${workspaceId}/files`), role).toBe(expected.list);
+      expect(existsSync(join(fileSourcesDir(), workspaceId, name)), role).toBe(expected.upload === 201);
+      await context.close();
+    }
   });
 
   test("a member uploads a CSV in the connection form, creates a DuckDB files connection on it and sees its rows", async ({ page }, testInfo) => {

@@ -150,6 +150,13 @@ describe("paths and globs are confined to the workspace folder", () => {
     }
   });
 
+  it("glob syntax that spells .. another way (braces, extglobs, classes) matches nothing outside", async () => {
+    for (const files of ["{..,x}/ws_b/*.csv", "@(..)/ws_b/*.csv", "[.][.]/ws_b/theirs.csv", "{..}/ws_b/theirs.csv", "+(.)/ws_b/*.csv"]) {
+      const result = await duckdbConnector.check({ config: filesConfig(files) });
+      expect(result, files).toEqual({ ok: false, message: expect.stringMatching(/^No files match|outside this workspace/) });
+    }
+  });
+
   it("reads nothing without a workspace folder", async () => {
     const result = await duckdbConnector.check({ config: { mode: "files", files: "users.csv" } });
     expect(result).toEqual({ ok: false, message: expect.stringMatching(/no workspace folder/) });

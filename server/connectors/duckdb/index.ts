@@ -90,7 +90,7 @@ export const duckdbConnector = {
   kind: "source",
   label: "DuckDB / Parquet / CSV",
   description:
-    "The embedded warehouse for files on this server: a DuckDB database file, or Parquet, CSV and JSON files read in place. Reads are read-only.",
+    "The embedded warehouse for your files: a DuckDB database file, or Parquet, CSV and JSON files, uploaded to this workspace's folder on the server and read in place. Reads are read-only.",
   verified: true,
   readsServerFiles: true,
   configSchema: duckdbConfigSchema,
