@@ -42,17 +42,15 @@ function expectNoLeak(text: string, what: string) {
 type Reply = { status: number; text: string };
 
 /** A tRPC call from the page, as the app's own client makes it (same origin, session cookie). */
-async function trpc(page: Page, path: string, input: unknown, kind: "query" | "mutation"): Promise<Reply> {
+async function trpc(page: Page, path: string, input: unknown): Promise<Reply> {
   const reply = await page.evaluate(
-    async ({ path, input, kind }) => {
+    async ({ path, input }) => {
       const body = JSON.stringify({ json: input });
-      const post = () => fetch(`/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body });
-      let response = kind === "mutation" ? await post() : await fetch(`/api/trpc/${path}?input=${encodeURIComponent(body)}`);
-      // Source-touching queries may be POST-only.
-      if (kind === "query" && response.status === 405) response = await post();
+      // Queries are POSTs too, with the header the app's own client sends (server/api/same-origin.ts).
+      const response = await fetch(`/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json", "x-trpc-source": "e2e" }, body });
       return { status: response.status, text: await response.text() };
     },
-    { path, input, kind },
+    { path, input },
   );
   expectNoLeak(reply.text, path);
   return reply;
@@ -62,7 +60,7 @@ async function trpc(page: Page, path: string, input: unknown, kind: "query" | "m
 async function upload(page: Page, workspaceId: string, name: string, content: string, query = ""): Promise<Reply> {
   const reply = await page.evaluate(
     async ({ workspaceId, name, content, query }) => {
-      const response = await fetch(`/api/workspaces/${workspaceId}/files?name=${encodeURIComponent(name)}${query}`, { method: "POST", body: content });
+      const response = await fetch(`/api/workspaces/${workspaceId}/files?name=${encodeURIComponent(name)}${query}`, { method: "POST", body: content, headers: { "x-trpc-source": "e2e" } });
       return { status: response.status, text: await response.text() };
     },
     { workspaceId, name, content, query },
@@ -106,7 +104,7 @@ test.describe("file sources stay inside the workspace's folder", () => {
       { mode: "files", files: "*.json" },
     ];
     for (const config of attempts) {
-      const tested = await trpc(page, "connection.test", { workspaceId, type: "duckdb", config }, "mutation");
+      const tested = await trpc(page, "connection.test", { workspaceId, type: "duckdb", config });
       const result = testResultOf(tested);
       if (result) {
         expect(result.ok, JSON.stringify(config)).toBe(false);
@@ -115,11 +113,11 @@ test.describe("file sources stay inside the workspace's folder", () => {
         expect(tested.status, JSON.stringify(config)).toBe(400);
         expect(tested.text).toMatch(/absolute paths are not accepted|cannot contain \\"\.\.\\"/);
       }
-      const created = await trpc(page, "connection.create", { workspaceId, name: `Leak ${JSON.stringify(config)}`, type: "duckdb", config }, "mutation");
+      const created = await trpc(page, "connection.create", { workspaceId, name: `Leak ${JSON.stringify(config)}`, type: "duckdb", config });
       if (created.status === 200) {
         // Saved settings that name a file inside the folder (a link): reading through them is refused.
         const connectionId = (JSON.parse(created.text) as { result: { data: { json: { id: string } } } }).result.data.json.id;
-        const preview = await trpc(page, "connection.preview", { workspaceId, connectionId, model: { type: "table", schema: "files", table: "data" } }, "query");
+        const preview = await trpc(page, "connection.preview", { workspaceId, connectionId, model: { type: "table", schema: "files", table: "data" } });
         expect(preview.status, JSON.stringify(config)).toBe(400);
         expect(preview.text).toMatch(/link to a file outside|No files match/);
       } else {
@@ -141,10 +139,10 @@ test.describe("file sources stay inside the workspace's folder", () => {
     const { slug } = await signUpWithWorkspace(page, "sec-files-sql");
     const workspaceId = await workspaceIdOf(page, slug);
     expect((await upload(page, workspaceId, "people.csv", "id,name\n1,Ada\n2,Grace\n")).status).toBe(201);
-    const created = await trpc(page, "connection.create", { workspaceId, name: "People", type: "duckdb", config: { mode: "files", files: "people.csv" } }, "mutation");
+    const created = await trpc(page, "connection.create", { workspaceId, name: "People", type: "duckdb", config: { mode: "files", files: "people.csv" } });
     expect(created.status).toBe(200);
     const connectionId = (JSON.parse(created.text) as { result: { data: { json: { id: string } } } }).result.data.json.id;
-    const preview = (sql: string) => trpc(page, "connection.preview", { workspaceId, connectionId, model: { type: "sql", sql } }, "query");
+    const preview = (sql: string) => trpc(page, "connection.preview", { workspaceId, connectionId, model: { type: "sql", sql } });
 
     const legit = await preview("select name from files.data order by id");
     expect(legit.status).toBe(200);
@@ -195,7 +193,7 @@ test.describe("file sources stay inside the workspace's folder", () => {
 
     await test.step("signed out: 401; another workspace's folder: 404", async () => {
       const anonymous = await browser.newContext();
-      const response = await anonymous.request.post(`${baseURL}${url}?name=anon.csv`, { headers: { origin: baseURL! }, data: "id\n1\n" });
+      const response = await anonymous.request.post(`${baseURL}${url}?name=anon.csv`, { headers: { origin: baseURL!, "x-trpc-source": "e2e" }, data: "id\n1\n" });
       expect(response.status()).toBe(401);
       await anonymous.close();
       const strangerContext = await browser.newContext();
@@ -203,7 +201,7 @@ test.describe("file sources stay inside the workspace's folder", () => {
       const { slug: strangerSlug } = await signUpWithWorkspace(stranger, "sec-upload-stranger");
       expect(await workspaceIdOf(stranger, strangerSlug)).not.toBe(workspaceId);
       expect((await upload(stranger, workspaceId, "intruder.csv", "id\n1\n")).status).toBe(404);
-      expect((await stranger.evaluate(async (u) => (await fetch(u)).status, url))).toBe(404);
+      expect((await stranger.evaluate(async (u) => (await fetch(u, { headers: { "x-trpc-source": "e2e" } })).status, url))).toBe(404);
       expect((await stranger.evaluate(async (u) => (await fetch(`${u}?name=people.csv`, { method: "DELETE" })).status, url))).toBe(404);
       await strangerContext.close();
       expect(existsSync(join(own, "intruder.csv"))).toBe(false);
@@ -268,7 +266,7 @@ test.describe("file sources stay inside the workspace's folder", () => {
       const reply = await upload(invitee, workspaceId, name, "id\n1\n");
       expect(reply.status, role).toBe(expected.upload);
       if (expected.upload === 403) expect(reply.text).toContain("files.upload");
-      expect(await invitee.evaluate(async (u) => (await fetch(u)).status, `/api/workspaces/${workspaceId}/files`), role).toBe(expected.list);
+      expect(await invitee.evaluate(async (u) => (await fetch(u, { headers: { "x-trpc-source": "e2e" } })).status, `/api/workspaces/${workspaceId}/files`), role).toBe(expected.list);
       expect(existsSync(join(fileSourcesDir(), workspaceId, name)), role).toBe(expected.upload === 201);
       await context.close();
     }

@@ -44,19 +44,16 @@ function findLeaks(where: string, text: string, secret = SECRET): string[] {
     .map((f) => `${where}: …${text.slice(Math.max(0, text.indexOf(f) - 100), text.indexOf(f) + 30)}…`);
 }
 
-/** A tRPC call from inside the page, so it is same-origin exactly as the app's own calls are. */
-async function trpc(page: Page, path: string, input: unknown, kind: "query" | "mutation"): Promise<{ status: number; text: string; json: Json }> {
+/** A tRPC call from inside the page, so it is same-origin exactly as the app's own calls are (POST, with its header). */
+async function trpc(page: Page, path: string, input: unknown): Promise<{ status: number; text: string; json: Json }> {
   return page.evaluate(
-    async ({ path, input, kind }) => {
+    async ({ path, input }) => {
       const body = JSON.stringify({ json: input });
-      const response =
-        kind === "query"
-          ? await fetch(`/api/trpc/${path}?input=${encodeURIComponent(body)}`, { headers: { "x-trpc-source": "e2e" } })
-          : await fetch(`/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json", "x-trpc-source": "e2e" }, body });
+      const response = await fetch(`/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json", "x-trpc-source": "e2e" }, body });
       const text = await response.text();
       return { status: response.status, text, json: JSON.parse(text) as Json };
     },
-    { path, input, kind },
+    { path, input },
   );
 }
 
@@ -132,21 +129,21 @@ test("a passcode with a newline and quotes never comes back: tRPC, REST, pages a
     return { status: response.status(), text, json: JSON.parse(text) as Json };
   };
   const answers: { where: string; text: string }[] = [];
-  const workspace = await trpc(page, "workspace.bySlug", { slug }, "query");
+  const workspace = await trpc(page, "workspace.bySlug", { slug });
   const workspaceId = data(workspace).id as string;
   expect(workspaceId).toBeTruthy();
 
   const config = { accountId: "SIM-ACC-0001", passcode: SECRET, region: "us1" };
-  const unsaved = await trpc(page, "connection.test", { workspaceId, type: "clevertap", config }, "mutation");
+  const unsaved = await trpc(page, "connection.test", { workspaceId, type: "clevertap", config });
   answers.push({ where: "tRPC connection.test (unsaved)", text: unsaved.text });
   expect(data(unsaved)).toMatchObject({ ok: false });
 
-  const created = await trpc(page, "connection.create", { workspaceId, name: "Awkward CleverTap", type: "clevertap", config }, "mutation");
+  const created = await trpc(page, "connection.create", { workspaceId, name: "Awkward CleverTap", type: "clevertap", config });
   answers.push({ where: "tRPC connection.create", text: created.text });
   const destinationId = data(created).id as string;
   expect(data(created).config).toMatchObject({ passcode: { set: true } });
 
-  const tested = await trpc(page, "connection.test", { workspaceId, connectionId: destinationId }, "mutation");
+  const tested = await trpc(page, "connection.test", { workspaceId, connectionId: destinationId });
   answers.push({ where: "tRPC connection.test", text: tested.text });
   expect(data(tested)).toMatchObject({ ok: false, message: expect.stringContaining("[redacted]") });
   const restTest = await rest("POST", `/api/v1/connections/${destinationId}/test`);
@@ -178,9 +175,9 @@ test("a passcode with a newline and quotes never comes back: tRPC, REST, pages a
   expect(run.text).toContain("[redacted]");
   answers.push({ where: "REST run errors", text: (await rest("GET", `/api/v1/runs/${runId}/errors`)).text });
   for (const procedure of ["syncRun.get", "syncRun.logs", "syncRun.errors"]) {
-    answers.push({ where: `tRPC ${procedure}`, text: (await trpc(page, procedure, { workspaceId, runId }, "query")).text });
+    answers.push({ where: `tRPC ${procedure}`, text: (await trpc(page, procedure, { workspaceId, runId })).text });
   }
-  answers.push({ where: "tRPC connection.get", text: (await trpc(page, "connection.get", { workspaceId, connectionId: destinationId }, "query")).text });
+  answers.push({ where: "tRPC connection.get", text: (await trpc(page, "connection.get", { workspaceId, connectionId: destinationId })).text });
 
   await page.goto(`/w/${slug}/syncs/${sync.json.id}/runs/${runId}`);
   await expect(page.getByText(/redacted/).first()).toBeVisible();
@@ -190,9 +187,9 @@ test("a passcode with a newline and quotes never comes back: tRPC, REST, pages a
   answers.push({ where: "connection page text", text: await page.locator("body").innerText() }, { where: "connection page HTML", text: await page.content() });
 
   // Customer.io: the run succeeds, then read-back meets the awkward App API key; verification logs why it failed.
-  const customerio = await trpc(page, "connection.create", { workspaceId, name: "Awkward Customer.io", type: "customerio", config: { siteId: "sim-site", apiKey: "sim-key", region: "us", appApiKey: APP_API_KEY } }, "mutation");
+  const customerio = await trpc(page, "connection.create", { workspaceId, name: "Awkward Customer.io", type: "customerio", config: { siteId: "sim-site", apiKey: "sim-key", region: "us", appApiKey: APP_API_KEY } });
   answers.push({ where: "tRPC connection.create (Customer.io)", text: customerio.text });
-  answers.push({ where: "tRPC connection.test (Customer.io)", text: (await trpc(page, "connection.test", { workspaceId, connectionId: data(customerio).id }, "mutation")).text });
+  answers.push({ where: "tRPC connection.test (Customer.io)", text: (await trpc(page, "connection.test", { workspaceId, connectionId: data(customerio).id })).text });
   const cioSync = await rest("POST", "/api/v1/syncs", {
     name: "People to awkward Customer.io",
     sourceId: warehouse.json.id,
@@ -212,7 +209,7 @@ test("a passcode with a newline and quotes never comes back: tRPC, REST, pages a
     .toContain("[redacted]");
   expect(cioRun.json.status).toBe("succeeded");
   answers.push({ where: "REST run (Customer.io)", text: cioRun.text });
-  answers.push({ where: "tRPC syncRun.logs (Customer.io)", text: (await trpc(page, "syncRun.logs", { workspaceId, runId: cioRunId }, "query")).text });
+  answers.push({ where: "tRPC syncRun.logs (Customer.io)", text: (await trpc(page, "syncRun.logs", { workspaceId, runId: cioRunId })).text });
   await page.goto(`/w/${slug}/syncs/${cioSync.json.id}/runs/${cioRunId}`);
   await expect(page.getByText(/redacted/).first()).toBeVisible();
   answers.push({ where: "Customer.io run page text", text: await page.locator("body").innerText() }, { where: "Customer.io run page HTML", text: await page.content() });
@@ -253,9 +250,9 @@ test("a stored password is never sent to a host or port the user just typed", as
     });
 
     await test.step("tRPC: testing unsaved host and port changes is refused before any connection", async () => {
-      const workspaceId = data(await trpc(page, "workspace.bySlug", { slug }, "query")).id as string;
+      const workspaceId = data(await trpc(page, "workspace.bySlug", { slug })).id as string;
       for (const config of [{ port: fake.port }, { host: "localhost", port: fake.port }, { port: String(fake.port) }]) {
-        const answer = await trpc(page, "connection.test", { workspaceId, connectionId: id, config }, "mutation");
+        const answer = await trpc(page, "connection.test", { workspaceId, connectionId: id, config });
         expect(answer.status).toBe(400);
         expect(answer.json.error.json.data.fieldErrors).toHaveProperty("password");
       }

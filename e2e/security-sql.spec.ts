@@ -24,15 +24,11 @@ const baseUrl = () => process.env.E2E_BASE_URL ?? "http://localhost:3100";
 
 /**
  * A tRPC call as a script would make it, with the page's session cookie: POST with a JSON body, the
- * app's own Origin and a custom header. A query falls back to GET while the server answers POST with
- * 405 (tRPC without method override); the attack is the same request either way.
+ * app's own Origin and the header the app's client sends (queries are POSTs too).
  */
 async function callProcedure(page: Page, path: string, input: unknown): Promise<TrpcResponse> {
   const headers = { origin: baseUrl(), "x-trpc-source": "e2e" };
-  let response = await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers });
-  if (response.status() === 405) {
-    response = await page.request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, { headers });
-  }
+  const response = await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers });
   const body = (await response.json()) as { result?: { data?: { json?: unknown } }; error?: { json?: { message?: string } } };
   return { status: response.status(), message: body.error?.json?.message, data: body.result?.data?.json };
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { SAME_ORIGIN_HEADER } from "~/server/api/same-origin";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { FileUp, Trash2 } from "lucide-react";
 import { useId, useRef, useState } from "react";
@@ -7,6 +8,9 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { Spinner } from "~/components/ui/spinner";
+
+/** The header that proves the request comes from the app's own pages (server/api/same-origin.ts). */
+const sameOriginHeaders = { [SAME_ORIGIN_HEADER]: "tidewater-web" };
 
 type WorkspaceFile = { name: string; path: string; size: number; modifiedAt: string };
 type ApiError = { error?: { message?: string } };
@@ -46,7 +50,7 @@ export function WorkspaceFilesPanel({ workspaceId, onUse }: { workspaceId: strin
   const files = useQuery({
     queryKey,
     queryFn: async () => {
-      const response = await fetch(endpoint, { credentials: "same-origin" });
+      const response = await fetch(endpoint, { credentials: "same-origin", headers: sameOriginHeaders });
       if (!response.ok) throw new Error(await readError(response));
       return ((await response.json()) as { files: WorkspaceFile[] }).files;
     },
@@ -57,7 +61,7 @@ export function WorkspaceFilesPanel({ workspaceId, onUse }: { workspaceId: strin
       const response = await fetch(`${endpoint}?name=${encodeURIComponent(file.name)}${replace ? "&replace=1" : ""}`, {
         method: "POST",
         body: file,
-        headers: { "content-type": "application/octet-stream" },
+        headers: { ...sameOriginHeaders, "content-type": "application/octet-stream" },
         credentials: "same-origin",
       });
       if (response.status === 409) throw new UploadConflict(await readError(response));
@@ -73,7 +77,7 @@ export function WorkspaceFilesPanel({ workspaceId, onUse }: { workspaceId: strin
 
   const remove = useMutation({
     mutationFn: async (file: WorkspaceFile) => {
-      const response = await fetch(`${endpoint}?name=${encodeURIComponent(file.name)}`, { method: "DELETE", credentials: "same-origin" });
+      const response = await fetch(`${endpoint}?name=${encodeURIComponent(file.name)}`, { method: "DELETE", credentials: "same-origin", headers: sameOriginHeaders });
       if (!response.ok) throw new Error(await readError(response));
     },
     onSuccess: async (_, file) => {

@@ -1,7 +1,7 @@
 /**
  * Route handlers that the signed-in UI calls outside tRPC (file uploads stream a raw body, which
- * tRPC's JSON cannot): the session cookie, a same-origin check (cookies ride along on cross-site
- * requests, so the browser's own Origin / Sec-Fetch-Site headers must show this site), workspace
+ * tRPC's JSON cannot): the session cookie, the same-origin rule tRPC uses (./same-origin.ts: cookies ride
+ * along on cross-site requests), workspace
  * membership (non-members get 404) and a permission from the one table.
  */
 import type { Role } from "~/server/db/generated/client";
@@ -12,18 +12,11 @@ import type { Actor } from "~/server/services/audit/record-audit-entry";
 import { getWorkspaceMembership } from "~/server/services/workspaces/get-workspace-membership";
 import { hasPermission, type Permission } from "~/server/services/workspaces/permissions";
 import { toErrorResponse } from "./rest/errors";
+import { checkSameOrigin } from "./same-origin";
 
 export type WorkspaceSessionContext = { workspaceId: string; role: Role; actor: Actor };
 
 type RouteParams = { params: Promise<{ workspaceId: string }> };
-
-/** True when the browser says the request comes from this site's own pages. */
-export function isSameOriginRequest(request: Request): boolean {
-  const fetchSite = request.headers.get("sec-fetch-site");
-  if (fetchSite) return fetchSite === "same-origin";
-  const origin = request.headers.get("origin");
-  return origin !== null && origin === new URL(getAppUrl(request)).origin;
-}
 
 export function withWorkspaceSession(
   handler: (request: Request, context: WorkspaceSessionContext) => Promise<Response>,
@@ -32,7 +25,8 @@ export function withWorkspaceSession(
   return async (request: Request, route: RouteParams): Promise<Response> => {
     const where = { method: request.method, path: new URL(request.url).pathname };
     try {
-      if (!isSameOriginRequest(request)) throw new AppError("FORBIDDEN", "Cross-site requests are refused: use the app's own pages.");
+      const sameOrigin = checkSameOrigin(request.headers, new URL(getAppUrl(request)).origin);
+      if (!sameOrigin.ok) throw new AppError("FORBIDDEN", sameOrigin.reason);
       const session = await auth();
       const userId = session?.user?.id;
       if (!userId) throw new AppError("UNAUTHORIZED", "Sign in to continue.");
