@@ -1,11 +1,13 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { closeDb } from "~/server/db/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDb, getDb } from "~/server/db/client";
 import { AppError } from "~/server/lib/errors";
 import { ensureOauthUser } from "./ensure-oauth-user";
 import { describeWeakPassword } from "./password-policy";
 import { signUpUser } from "./sign-up-user";
 import { verifyCredentials } from "./verify-credentials";
 
+// Opening PGlite and migrating it is the slow part; do it outside the tests' own time limit.
+beforeAll(() => getDb());
 afterAll(() => closeDb());
 
 describe("password policy", () => {
