@@ -1,9 +1,10 @@
 import { getDb } from "~/server/db/client";
+import { Prisma } from "~/server/db/generated/client";
 import { AppError } from "~/server/lib/errors";
 
 /**
  * Sign-in throttling. Each attempt reserves one point on three counters *before* the password is
- * checked, each by one atomic statement, so parallel guesses queue on the row instead of all reading
+ * checked, all in one atomic statement, so parallel guesses queue on the rows instead of all reading
  * "not locked yet":
  *
  * - `ip-email`: one email from one client address. Five attempts in fifteen minutes, then each further
@@ -33,49 +34,61 @@ function keysFor(email: string, clientIp: string) {
   return { ipEmail: `ip-email:${clientIp}|${email}`, ip: `ip:${clientIp}`, email: `email:${email}` };
 }
 
+function upsertRule(rule: Rule, key: string, now: Date, windowCutoff: Date, onlyIf: Prisma.Sql | null): Prisma.Sql {
+  // The attempt number this reservation becomes, and the wait it imposes on the attempt after it.
+  return Prisma.sql`
+    INSERT INTO "SignInThrottle" AS t ("key", "failures", "windowStart", "lockedUntil")
+    SELECT ${key}, 1, ${now}::timestamp(3), NULL::timestamp(3) ${onlyIf ? Prisma.sql`WHERE EXISTS (${onlyIf})` : Prisma.empty}
+    ON CONFLICT ("key") DO UPDATE SET
+      "failures" = CASE WHEN t."windowStart" <= ${windowCutoff} THEN 1 ELSE t."failures" + 1 END,
+      "windowStart" = CASE WHEN t."windowStart" <= ${windowCutoff} THEN ${now} ELSE t."windowStart" END,
+      "lockedUntil" = CASE
+        WHEN t."windowStart" <= ${windowCutoff} OR t."failures" + 1 < ${rule.free} THEN NULL
+        ELSE ${now}::timestamp(3) + LEAST(${rule.maxLockMs}::float8, ${rule.baseLockMs}::float8 * power(${rule.growth}::float8, t."failures" + 1 - ${rule.free})) * interval '1 millisecond'
+      END
+    WHERE t."lockedUntil" IS NULL OR t."lockedUntil" <= ${now}
+    RETURNING 1`;
+}
+
 /**
- * Takes one point from each counter in turn, stopping at the first that is locked (so a locked-out
- * address adds nothing to the email-wide counter). Throws TOO_MANY_REQUESTS with the wait.
+ * Takes one point from each counter in turn, in one statement, stopping at the first that is locked (so
+ * a locked-out address adds nothing to the email-wide counter). Throws TOO_MANY_REQUESTS with the wait.
  */
 export async function reserveSignInAttempt({ email, clientIp, now }: { email: string; clientIp: string; now: Date }): Promise<SignInAttempt> {
   const db = await getDb();
   const keys = keysFor(email, clientIp);
-  const byPrefix = { "ip-email": keys.ipEmail, ip: keys.ip, email: keys.email };
+  const [pairRule, addressRule, emailRule] = RULES as [Rule, Rule, Rule];
   const windowCutoff = new Date(now.getTime() - WINDOW_MS);
-  for (const rule of RULES) {
-    const key = byPrefix[rule.prefix];
-    // The attempt number this reservation becomes, and the wait it imposes on the attempt after it.
-    const rows = await db.$queryRaw<{ failures: number }[]>`
-      INSERT INTO "SignInThrottle" AS t ("key", "failures", "windowStart", "lockedUntil")
-      VALUES (${key}, 1, ${now}, NULL)
-      ON CONFLICT ("key") DO UPDATE SET
-        "failures" = CASE WHEN t."windowStart" <= ${windowCutoff} THEN 1 ELSE t."failures" + 1 END,
-        "windowStart" = CASE WHEN t."windowStart" <= ${windowCutoff} THEN ${now} ELSE t."windowStart" END,
-        "lockedUntil" = CASE
-          WHEN t."windowStart" <= ${windowCutoff} OR t."failures" + 1 < ${rule.free} THEN NULL
-          ELSE ${now}::timestamp(3) + LEAST(${rule.maxLockMs}::float8, ${rule.baseLockMs}::float8 * power(${rule.growth}::float8, t."failures" + 1 - ${rule.free})) * interval '1 millisecond'
-        END
-      WHERE t."lockedUntil" IS NULL OR t."lockedUntil" <= ${now}
-      RETURNING t."failures"`;
-    if (rows.length === 0) {
-      const row = await db.signInThrottle.findUnique({ where: { key }, select: { lockedUntil: true } });
-      const seconds = Math.max(1, Math.ceil(((row?.lockedUntil?.getTime() ?? now.getTime()) - now.getTime()) / 1000));
-      throw new AppError("TOO_MANY_REQUESTS", `${rule.message} Try again in ${seconds} seconds.`, { retryAfterSeconds: seconds });
-    }
+  const [row] = await db.$queryRaw<{ reached: number; pairLock: Date | null; addressLock: Date | null; emailLock: Date | null }[]>`
+    WITH pair AS (${upsertRule(pairRule, keys.ipEmail, now, windowCutoff, null)}),
+    address AS (${upsertRule(addressRule, keys.ip, now, windowCutoff, Prisma.sql`SELECT 1 FROM pair`)}),
+    mail AS (${upsertRule(emailRule, keys.email, now, windowCutoff, Prisma.sql`SELECT 1 FROM address`)})
+    SELECT
+      (SELECT count(*) FROM pair)::int + (SELECT count(*) FROM address)::int + (SELECT count(*) FROM mail)::int AS reached,
+      (SELECT "lockedUntil" FROM "SignInThrottle" WHERE "key" = ${keys.ipEmail}) AS "pairLock",
+      (SELECT "lockedUntil" FROM "SignInThrottle" WHERE "key" = ${keys.ip}) AS "addressLock",
+      (SELECT "lockedUntil" FROM "SignInThrottle" WHERE "key" = ${keys.email}) AS "emailLock"`;
+  const reached = row?.reached ?? 0;
+  if (reached === RULES.length) return { keys };
+  const rule = RULES[reached]!;
+  // The statement's own snapshot may predate a lock a parallel attempt just set; then read it again.
+  let lockedUntil = [row?.pairLock, row?.addressLock, row?.emailLock][reached] ?? null;
+  if (!lockedUntil || lockedUntil <= now) {
+    const key = [keys.ipEmail, keys.ip, keys.email][reached]!;
+    lockedUntil = (await db.signInThrottle.findUnique({ where: { key }, select: { lockedUntil: true } }))?.lockedUntil ?? null;
   }
-  return { keys };
+  const seconds = Math.max(1, Math.ceil(((lockedUntil?.getTime() ?? now.getTime()) - now.getTime()) / 1000));
+  throw new AppError("TOO_MANY_REQUESTS", `${rule.message} Try again in ${seconds} seconds.`, { retryAfterSeconds: seconds });
 }
 
-/** The password was right: forget this address's failures for the email and return the reserved points. */
+/** The password was right: forget this address's failures for the email and return the reserved points, in one statement. */
 export async function settleSuccessfulSignIn({ keys }: SignInAttempt): Promise<void> {
   const db = await getDb();
-  await db.signInThrottle.deleteMany({ where: { key: keys.ipEmail } });
-  for (const rule of RULES.filter((r) => r.prefix !== "ip-email")) {
-    const key = rule.prefix === "ip" ? keys.ip : keys.email;
-    await db.$executeRaw`
-      UPDATE "SignInThrottle" SET
-        "failures" = GREATEST("failures" - 1, 0),
-        "lockedUntil" = CASE WHEN "failures" - 1 < ${rule.free} THEN NULL ELSE "lockedUntil" END
-      WHERE "key" = ${key}`;
-  }
+  const [, addressRule, emailRule] = RULES as [Rule, Rule, Rule];
+  await db.$executeRaw`
+    WITH forget AS (DELETE FROM "SignInThrottle" WHERE "key" = ${keys.ipEmail})
+    UPDATE "SignInThrottle" SET
+      "failures" = GREATEST("failures" - 1, 0),
+      "lockedUntil" = CASE WHEN "failures" - 1 < (CASE WHEN "key" = ${keys.ip} THEN ${addressRule.free}::int ELSE ${emailRule.free}::int END) THEN NULL ELSE "lockedUntil" END
+    WHERE "key" IN (${keys.ip}, ${keys.email})`;
 }
