@@ -76,6 +76,10 @@ test("thirty parallel guesses: five are checked, the server stays responsive, th
   await page.context().clearCookies();
 
   const csrf = await csrfFor(ATTACKER);
+  // A server in service is warm: one ordinary failed sign-in first loads the sign-in code and starts the hashing workers.
+  await postCredentials({ from: OWNER, email: uniqueEmail("warm-up"), password: "Not-the-password-1", csrf: await csrfFor(OWNER) });
+  const baseline: number[] = [];
+  for (let i = 0; i < 5; i++) baseline.push((await send({ path: "/api/health", from: OWNER })).ms);
   let storming = true;
   const healthTimes: number[] = [];
   const health = (async () => {
@@ -102,7 +106,9 @@ test("thirty parallel guesses: five are checked, the server stays responsive, th
   expect(results.some((r) => r.signedIn)).toBe(false);
 
   const slowest = Math.max(...healthTimes);
-  console.log(`storm of 30 guesses took ${Math.round(stormMs)} ms; /api/health answered ${healthTimes.length} times, slowest ${Math.round(slowest)} ms`);
+  console.log(
+    `storm of 30 guesses took ${Math.round(stormMs)} ms; /api/health before: ${baseline.map(Math.round).join(", ")} ms; during (${healthTimes.length}): ${healthTimes.map(Math.round).join(", ")} ms`,
+  );
   expect(healthTimes.length).toBeGreaterThan(0);
   expect(slowest).toBeLessThan(3000);
 
