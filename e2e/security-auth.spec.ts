@@ -209,12 +209,20 @@ test("an admin copies, re-issues and revokes invitation links", async ({ page, b
   await page.reload();
   await expect(page.getByTestId(`invitation-${invitee}`)).toBeVisible();
   await expect(page.getByTestId("reissued-invitation-url")).toHaveCount(0);
+  await row.getByRole("button", { name: `New link for ${invitee}` }).click();
+  const thirdUrl = (await page.getByTestId("reissued-invitation-url").textContent())!.trim();
+  await page.screenshot({ path: "test-results/security-auth-members.png", fullPage: true });
+  await page.setViewportSize({ width: 390, height: 900 });
+  await page.screenshot({ path: "test-results/security-auth-members-390.png", fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   const other = await browser.newContext();
   const visitor = await other.newPage();
   await visitor.goto(new URL(firstUrl).pathname);
   await expect(visitor.getByText("This invitation link is not valid")).toBeVisible();
   await visitor.goto(new URL(secondUrl).pathname);
+  await expect(visitor.getByText("This invitation link is not valid")).toBeVisible();
+  await visitor.goto(new URL(thirdUrl).pathname);
   await expect(visitor.getByRole("link", { name: "Create an account to accept" })).toBeVisible();
 
   // Revoking asks in the page first; Cancel keeps the invitation.
@@ -227,8 +235,7 @@ test("an admin copies, re-issues and revokes invitation links", async ({ page, b
   await page.getByRole("button", { name: `Revoke the invitation for ${invitee}` }).click();
   await dialog.getByRole("button", { name: "Revoke invitation" }).click();
   await expect(page.getByTestId(`invitation-${invitee}`)).toHaveCount(0);
-  await page.screenshot({ path: "test-results/security-auth-members.png", fullPage: true });
-  await visitor.goto(new URL(secondUrl).pathname);
+  await visitor.goto(new URL(thirdUrl).pathname);
   await expect(visitor.getByText("This invitation link is not valid")).toBeVisible();
   await other.close();
 });
