@@ -50,6 +50,14 @@ const schema = z.object({
   CUSTOMERIO_APP_BASE_URL: optionalUrl,
   GOOGLE_SHEETS_API_BASE_URL: optionalUrl,
   GOOGLE_OAUTH_TOKEN_URL: optionalUrl,
+  /**
+   * How many reverse proxies sit in front of the app. Only then is the client address read from
+   * X-Forwarded-For (the entry that many from the right); otherwise it is the connection's own address.
+   */
+  TRUST_PROXY: z.preprocess(
+    (v) => (v === "" || v === undefined ? 0 : v === "true" ? 1 : v === "false" ? 0 : v),
+    z.coerce.number({ error: "must be the number of proxies in front of the app (for example 1)" }).int().min(0).max(10),
+  ),
   /** In-process runner: set to "off" on instances that must not execute runs. */
   RUNNER: z.enum(["auto", "off"]).default("auto"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

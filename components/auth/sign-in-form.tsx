@@ -9,6 +9,7 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, CardBody } from "~/components/ui/card";
 import { Field, Input } from "~/components/ui/field";
+import { safeCallbackPath } from "~/server/lib/callback-url";
 import { OauthButtons } from "./oauth-buttons";
 
 type Values = { email: string; password: string };
@@ -25,7 +26,7 @@ export function SignInForm({ callbackUrl, oauthProviders, initialError }: { call
       setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "Wrong email or password.");
       return;
     }
-    router.replace(callbackUrl);
+    router.replace(safeCallbackPath(callbackUrl, window.location.origin));
     router.refresh();
   });
 

@@ -11,6 +11,7 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, CardBody } from "~/components/ui/card";
 import { Field, Input } from "~/components/ui/field";
+import { safeCallbackPath } from "~/server/lib/callback-url";
 import { OauthButtons } from "./oauth-buttons";
 
 type Values = { name: string; email: string; password: string };
@@ -38,7 +39,7 @@ export function SignUpForm({ callbackUrl, oauthProviders, defaultEmail }: { call
       setError(result.error);
       return;
     }
-    router.replace(callbackUrl);
+    router.replace(safeCallbackPath(callbackUrl, window.location.origin));
     router.refresh();
   });
 

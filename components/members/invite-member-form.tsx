@@ -7,6 +7,7 @@ import { useTRPC } from "~/components/providers/trpc-react-provider";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, CardBody, CardHeader } from "~/components/ui/card";
+import { OneTimeSecret } from "~/components/ui/copy-button";
 import { Field, Input, Select } from "~/components/ui/field";
 import { useWorkspace } from "~/components/workspace/workspace-context";
 
@@ -16,12 +17,10 @@ export function InviteMemberForm({ onInvited }: { onInvited: () => void }) {
   const trpc = useTRPC();
   const workspace = useWorkspace();
   const [link, setLink] = useState<{ email: string; url: string } | null>(null);
-  const [copied, setCopied] = useState(false);
   const invite = useMutation(trpc.invitation.create.mutationOptions());
   const { register, handleSubmit, formState, reset } = useForm<Values>({ defaultValues: { email: "", role: "MEMBER" } });
 
   const onSubmit = handleSubmit(async (values) => {
-    setCopied(false);
     const result = await invite.mutateAsync({ workspaceId: workspace.id, ...values }).catch(() => null);
     if (!result) return;
     setLink({ email: result.email, url: result.url });
@@ -31,7 +30,7 @@ export function InviteMemberForm({ onInvited }: { onInvited: () => void }) {
 
   return (
     <Card>
-      <CardHeader title="Invite a teammate" description="No email is sent: copy the link and share it. It works once, for 7 days." />
+      <CardHeader title="Invite a teammate" description="No email is sent: copy the link and share it. It works once, for 7 days; a lost link can be replaced below." />
       <CardBody className="space-y-4">
         <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-3" noValidate>
           <Field id="invite-email" label="Email" className="min-w-64 flex-1" error={formState.errors.email?.message}>
@@ -50,22 +49,8 @@ export function InviteMemberForm({ onInvited }: { onInvited: () => void }) {
         </form>
         {invite.error ? <Alert>{invite.error.message}</Alert> : null}
         {link ? (
-          <Alert tone="success" title={`Invitation link for ${link.email}`}>
-            <div className="flex items-center gap-2">
-              <code data-testid="invitation-url" className="block flex-1 truncate rounded bg-white px-2 py-1 font-mono text-xs text-slate-800">
-                {link.url}
-              </code>
-              <Button
-                size="sm"
-                variant="secondary"
-                onClick={() => {
-                  void navigator.clipboard?.writeText(link.url);
-                  setCopied(true);
-                }}
-              >
-                {copied ? "Copied" : "Copy"}
-              </Button>
-            </div>
+          <Alert tone="success" title={`Invitation link for ${link.email}: copy it now, it is shown only once`}>
+            <OneTimeSecret value={link.url} testId="invitation-url" />
           </Alert>
         ) : null}
       </CardBody>

@@ -8,6 +8,8 @@ import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { Card, CardBody, CardHeader } from "~/components/ui/card";
+import { ConfirmDialog } from "~/components/ui/confirm-dialog";
+import { OneTimeSecret } from "~/components/ui/copy-button";
 import { Select } from "~/components/ui/field";
 import { PageHeader } from "~/components/ui/page-header";
 import { QueryState } from "~/components/ui/query-state";
@@ -32,7 +34,30 @@ export function MembersPage() {
   const onError = (e: { message: string }) => setActionError(e.message);
   const changeRole = useMutation(trpc.member.changeRole.mutationOptions({ onSuccess: refresh, onError }));
   const remove = useMutation(trpc.member.remove.mutationOptions({ onSuccess: refresh, onError }));
-  const revoke = useMutation(trpc.invitation.revoke.mutationOptions({ onSuccess: refresh, onError }));
+  const [revoking, setRevoking] = useState<{ id: string; email: string } | null>(null);
+  const [reissued, setReissued] = useState<{ id: string; email: string; url: string } | null>(null);
+  const revoke = useMutation(
+    trpc.invitation.revoke.mutationOptions({
+      onSuccess: (_data, input) => {
+        setRevoking(null);
+        setReissued((r) => (r?.id === input.invitationId ? null : r));
+        refresh();
+      },
+      onError: (e) => {
+        setRevoking(null);
+        onError(e);
+      },
+    }),
+  );
+  const reissue = useMutation(
+    trpc.invitation.reissue.mutationOptions({
+      onSuccess: (inv) => {
+        setReissued({ id: inv.id, email: inv.email, url: inv.url });
+        refresh();
+      },
+      onError,
+    }),
+  );
 
   return (
     <>
@@ -106,23 +131,55 @@ export function MembersPage() {
         </QueryState>
       </Card>
       <Card className="mt-6">
-        <CardHeader title="Pending invitations" description="Invitation links are valid for 7 days." />
+        <CardHeader
+          title="Pending invitations"
+          description={canManage ? "Links are valid for 7 days and shown only once. Lost or expired? Make a new link: the old one stops working." : "Invitation links are valid for 7 days."}
+        />
+        {reissued ? (
+          <CardBody className="border-b border-slate-100">
+            <Alert tone="success" title={`New invitation link for ${reissued.email}: copy it now, it is shown only once`}>
+              <OneTimeSecret value={reissued.url} testId="reissued-invitation-url" />
+            </Alert>
+          </CardBody>
+        ) : null}
         <QueryState isPending={invitations.isPending} error={invitations.error}>
           {invitations.data?.length ? (
             <ul className="divide-y divide-slate-100">
               {invitations.data.map((inv) => (
-                <li key={inv.id} className="flex items-center justify-between px-5 py-3 text-sm">
-                  <div>
-                    <p className="font-medium">{inv.email}</p>
+                <li key={inv.id} data-testid={`invitation-${inv.email}`} className="flex flex-wrap items-center justify-between gap-2 px-5 py-3 text-sm">
+                  <div className="min-w-0">
+                    <p className="truncate font-medium">{inv.email}</p>
                     <p className="text-xs text-slate-500">
                       {inv.role.toLowerCase()} ·{" "}
                       {inv.expired ? <span className="text-red-600">expired</span> : `expires ${formatDistanceToNow(inv.expiresAt, { addSuffix: true })}`}
                     </p>
                   </div>
                   {canManage ? (
-                    <Button variant="ghost" size="sm" onClick={() => revoke.mutate({ workspaceId: workspace.id, invitationId: inv.id })}>
-                      Revoke
-                    </Button>
+                    <div className="flex gap-1">
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        aria-label={`New link for ${inv.email}`}
+                        isLoading={reissue.isPending && reissue.variables?.invitationId === inv.id}
+                        onClick={() => {
+                          setActionError(null);
+                          reissue.mutate({ workspaceId: workspace.id, invitationId: inv.id });
+                        }}
+                      >
+                        New link
+                      </Button>
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        aria-label={`Revoke the invitation for ${inv.email}`}
+                        onClick={() => {
+                          setActionError(null);
+                          setRevoking({ id: inv.id, email: inv.email });
+                        }}
+                      >
+                        Revoke
+                      </Button>
+                    </div>
                   ) : null}
                 </li>
               ))}
@@ -134,6 +191,17 @@ export function MembersPage() {
           )}
         </QueryState>
       </Card>
+      <ConfirmDialog
+        open={revoking !== null}
+        title="Revoke this invitation?"
+        confirmLabel="Revoke invitation"
+        tone="danger"
+        isLoading={revoke.isPending}
+        onCancel={() => setRevoking(null)}
+        onConfirm={() => revoking && revoke.mutate({ workspaceId: workspace.id, invitationId: revoking.id })}
+      >
+        The link sent to {revoking?.email} stops working. You can invite them again later.
+      </ConfirmDialog>
     </>
   );
 }

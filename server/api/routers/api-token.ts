@@ -7,13 +7,20 @@ import { revokeApiToken } from "~/server/services/api-tokens/revoke-api-token";
 export const apiTokenRouter = createTRPCRouter({
   list: workspaceProcedure
     .meta({ permission: "apiTokens.manage" })
-    .output(z.array(z.object({ id: z.string(), name: z.string(), prefix: z.string(), createdAt: z.date(), lastUsedAt: z.date().nullable() })))
+    .output(
+      z.array(
+        z.object({ id: z.string(), name: z.string(), prefix: z.string(), createdAt: z.date(), lastUsedAt: z.date().nullable(), expiresAt: z.date().nullable(), expired: z.boolean() }),
+      ),
+    )
     .query(({ ctx }) => listApiTokens({ workspaceId: ctx.workspace.id })),
   create: workspaceProcedure
     .meta({ permission: "apiTokens.manage" })
-    .input(z.object({ name: z.string() }))
-    .output(z.object({ id: z.string(), name: z.string(), prefix: z.string(), createdAt: z.date(), token: z.string() }))
-    .mutation(({ ctx, input }) => createApiToken({ workspaceId: ctx.workspace.id, name: input.name, createdById: ctx.user.id, actor: ctx.actor })),
+    // null: never expires. The service explains an out-of-range lifetime.
+    .input(z.object({ name: z.string(), expiresInDays: z.number().nullable().default(null) }))
+    .output(z.object({ id: z.string(), name: z.string(), prefix: z.string(), createdAt: z.date(), expiresAt: z.date().nullable(), token: z.string() }))
+    .mutation(({ ctx, input }) =>
+      createApiToken({ workspaceId: ctx.workspace.id, name: input.name, expiresInDays: input.expiresInDays, createdById: ctx.user.id, actor: ctx.actor }),
+    ),
   revoke: workspaceProcedure
     .meta({ permission: "apiTokens.manage" })
     .input(z.object({ tokenId: z.string() }))

@@ -4,6 +4,7 @@ import { acceptInvitation } from "~/server/services/invitations/accept-invitatio
 import { createInvitation } from "~/server/services/invitations/create-invitation";
 import { getInvitationByToken } from "~/server/services/invitations/get-invitation-by-token";
 import { listInvitations } from "~/server/services/invitations/list-invitations";
+import { reissueInvitation } from "~/server/services/invitations/reissue-invitation";
 import { revokeInvitation } from "~/server/services/invitations/revoke-invitation";
 
 const ZRole = z.enum(["ADMIN", "MEMBER", "VIEWER"]);
@@ -20,6 +21,11 @@ export const invitationRouter = createTRPCRouter({
     .mutation(({ ctx, input }) =>
       createInvitation({ workspaceId: ctx.workspace.id, email: input.email, role: input.role, invitedById: ctx.user.id, actor: ctx.actor, appUrl: ctx.appUrl }),
     ),
+  reissue: workspaceProcedure
+    .meta({ permission: "members.manage" })
+    .input(z.object({ invitationId: z.string() }))
+    .output(z.object({ id: z.string(), email: z.string(), role: ZRole, expiresAt: z.date(), url: z.string() }))
+    .mutation(({ ctx, input }) => reissueInvitation({ workspaceId: ctx.workspace.id, invitationId: input.invitationId, actor: ctx.actor, appUrl: ctx.appUrl })),
   revoke: workspaceProcedure
     .meta({ permission: "members.manage" })
     .input(z.object({ invitationId: z.string() }))

@@ -3,16 +3,20 @@ import { getDb } from "~/server/db/client";
 import { createToken, hashToken } from "~/server/lib/crypto";
 import { AppError } from "~/server/lib/errors";
 import { createId } from "~/server/lib/ids";
-import { logger } from "~/server/lib/logger";
 import { recordAuditEntry, type Actor } from "~/server/services/audit/record-audit-entry";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60_000;
 
 export type CreateInvitationOptions = { workspaceId: string; email: string; role: Role; invitedById: string; actor: Actor; appUrl: string };
 
+/** The link an invitee opens. It carries the secret token, so it is returned once and never logged. */
+export function invitationUrl(appUrl: string, token: string): string {
+  return `${appUrl.replace(/\/$/, "")}/invite/${token}`;
+}
+
 /**
- * Invites an email to the workspace. There is no mail server: the link is returned once (the UI
- * shows it for the admin to send) and logged; only its hash is stored.
+ * Invites an email to the workspace. There is no mail server: the link is returned once, for the admin
+ * to copy and send; only the token's hash is stored. A lost link is re-issued (reissue-invitation.ts).
  */
 export async function createInvitation({ workspaceId, email, role, invitedById, actor, appUrl }: CreateInvitationOptions) {
   const normalized = email.trim().toLowerCase();
@@ -31,7 +35,5 @@ export async function createInvitation({ workspaceId, email, role, invitedById, 
     await recordAuditEntry({ workspaceId, actor, action: "invitation.create", targetType: "invitation", targetId: created.id, targetName: normalized, details: { role }, tx });
     return created;
   });
-  const url = `${appUrl.replace(/\/$/, "")}/invite/${token}`;
-  logger.info("Invitation created", { workspaceId, invitationId: invitation.id, email: normalized, url });
-  return { ...invitation, url };
+  return { ...invitation, url: invitationUrl(appUrl, token) };
 }

@@ -1,10 +1,8 @@
-import bcrypt from "bcryptjs";
 import { getDb } from "~/server/db/client";
 import { AppError } from "~/server/lib/errors";
 import { createId } from "~/server/lib/ids";
+import { hashPassword } from "./password-hashing";
 import { describeWeakPassword } from "./password-policy";
-
-export const BCRYPT_ROUNDS = 12;
 
 export type SignUpUserOptions = { email: string; password: string; name?: string };
 
@@ -19,7 +17,7 @@ export async function signUpUser({ email, password, name }: SignUpUserOptions) {
       fieldErrors: { email: "This email is already registered." },
     });
   }
-  const passwordHash = await bcrypt.hash(password, BCRYPT_ROUNDS);
+  const passwordHash = await hashPassword(password);
   return db.user.create({
     data: { id: createId("usr"), email: normalized, name: name?.trim() || null, passwordHash },
     select: { id: true, email: true, name: true },

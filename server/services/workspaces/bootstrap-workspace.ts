@@ -1,9 +1,8 @@
-import bcrypt from "bcryptjs";
 import { getDb } from "~/server/db/client";
 import { AppError } from "~/server/lib/errors";
 import { createId } from "~/server/lib/ids";
 import { createApiToken } from "~/server/services/api-tokens/create-api-token";
-import { BCRYPT_ROUNDS } from "~/server/services/users/sign-up-user";
+import { hashPassword } from "~/server/services/users/password-hashing";
 import { describeWeakPassword } from "~/server/services/users/password-policy";
 import { createWorkspace } from "./create-workspace";
 
@@ -23,11 +22,11 @@ export async function bootstrapWorkspace({ email, password, workspaceName }: Boo
     const weakness = describeWeakPassword(password, normalized);
     if (weakness) throw new AppError("BAD_REQUEST", `Password is too weak: ${weakness}`);
     user = await db.user.create({
-      data: { id: createId("usr"), email: normalized, passwordHash: await bcrypt.hash(password, BCRYPT_ROUNDS) },
+      data: { id: createId("usr"), email: normalized, passwordHash: await hashPassword(password) },
       select: { id: true, email: true, passwordHash: true },
     });
   } else if (!user.passwordHash) {
-    await db.user.update({ where: { id: user.id }, data: { passwordHash: await bcrypt.hash(password, BCRYPT_ROUNDS) } });
+    await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password) } });
   }
   const actor = { userId: user.id, label: `${normalized} (cli)` };
   const existing = await db.workspace.findFirst({ where: { name: workspaceName.trim(), memberships: { some: { userId: user.id } } }, select: { id: true, slug: true } });
