@@ -11,6 +11,7 @@ import { safeCallbackPath } from "~/server/lib/callback-url";
 import { getClientAddress } from "~/server/lib/client-address";
 import { AppError } from "~/server/lib/errors";
 import { pickGithubEmail, verifiedOauthEmail, type GithubEmail } from "./oauth-email";
+import { EMAIL_NOT_VERIFIED } from "./sign-in-error";
 import { ensureOauthUser } from "~/server/services/users/ensure-oauth-user";
 import { verifyCredentials } from "~/server/services/users/verify-credentials";
 
@@ -71,7 +72,7 @@ export const authOptions: NextAuthOptions = {
     async signIn({ account, profile }) {
       if (account?.provider === "credentials") return true;
       if (account && verifiedOauthEmail(account.provider, profile as Record<string, unknown> | undefined)) return true;
-      return `/sign-in?error=${encodeURIComponent("Your email is not verified with this provider. Verify it there, then sign in again.")}`;
+      return `/sign-in?error=${EMAIL_NOT_VERIFIED}`;
     },
     async jwt({ token, user, account, profile }) {
       if (user && account) {

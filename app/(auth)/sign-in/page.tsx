@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { SignInForm } from "~/components/auth/sign-in-form";
 import { auth } from "~/server/auth";
 import { oauthProviderIds } from "~/server/auth/config";
+import { describeSignInError } from "~/server/auth/sign-in-error";
 import { getAppUrl } from "~/server/lib/app-url";
 import { safeCallbackPath } from "~/server/lib/callback-url";
 
@@ -12,5 +13,5 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const { callbackUrl, error } = await searchParams;
   const safeCallback = safeCallbackPath(callbackUrl, getAppUrl());
   if (await auth()) redirect(safeCallback);
-  return <SignInForm callbackUrl={safeCallback} oauthProviders={oauthProviderIds()} initialError={error && error !== "CredentialsSignin" ? error : null} />;
+  return <SignInForm callbackUrl={safeCallback} oauthProviders={oauthProviderIds()} initialError={describeSignInError(error)} />;
 }
