@@ -111,8 +111,11 @@ describe("changing where a connection points", () => {
 
   it("testing unsaved host or port changes never sends the stored password", async () => {
     const before = fake.connections();
-    const spellings = [{ port: fake.port }, { port: String(fake.port) }, { host: "localhost", port: fake.port }, { host: " 127.0.0.1 ", port: fake.port, password: "" }, { port: fake.port, password: { set: true } }];
+    const spellings = [{ port: fake.port }, { host: "localhost", port: fake.port }, { host: " 127.0.0.1 ", port: fake.port, password: "" }, { port: fake.port, password: { set: true } }];
     for (const config of spellings) await expectRefused(testConnection({ workspaceId, connectionId, config }), ["password"]);
+    // A value the schema refuses is reported as itself, and nothing is tested either.
+    const invalid = await testConnection({ workspaceId, connectionId, config: { port: String(fake.port) } }).then(() => null, (error: unknown) => error);
+    expect((invalid as AppError).details.fieldErrors).toHaveProperty("port");
     expect(fake.connections()).toBe(before);
     expect(fake.text()).not.toContain(STORED);
   });

@@ -23,6 +23,8 @@ function findChangedEndpoints(connector: AnyConnector, stored: Record<string, un
     const next = changes[field.name];
     if (field.secret && keepsStoredSecret(next)) return false;
     const schema = shape[field.name];
+    // An invalid new value is refused by the config's own validation with its own message, and nothing moves.
+    if (schema && !schema.safeParse(next === null || next === "" ? undefined : next).success) return false;
     return JSON.stringify(normalizeField(schema, next)) !== JSON.stringify(normalizeField(schema, stored[field.name]));
   });
 }
