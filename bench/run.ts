@@ -23,7 +23,7 @@ const { createWorkspace } = await import("~/server/services/workspaces/create-wo
 const { signUpUser } = await import("~/server/services/users/sign-up-user");
 const { createConnection } = await import("~/server/services/connections/create-connection");
 const { createSync } = await import("~/server/services/syncs/create-sync");
-const { executeRun } = await import("~/server/sync/engine");
+const { directIo, runSyncRun } = await import("~/server/jobs/run-sync-run");
 const { createEngineDeps } = await import("~/server/jobs/engine-deps");
 const { createId } = await import("~/server/lib/ids");
 
@@ -69,7 +69,7 @@ async function run(workspaceId: string, syncId: string, label: string) {
   const runId = createId("run");
   await db.syncRun.create({ data: { id: runId, workspaceId, syncId, trigger: "MANUAL" } });
   const started = performance.now();
-  const { status } = await executeRun({ runId, deps: createEngineDeps() });
+  const { status } = await runSyncRun({ runId, deps: createEngineDeps(), io: directIo });
   const seconds = (performance.now() - started) / 1000;
   const r = await db.syncRun.findUniqueOrThrow({ where: { id: runId } });
   return { label, status, seconds: Number(seconds.toFixed(2)), rowsPerSecond: Math.round(r.rowsRead / seconds), read: r.rowsRead, created: r.rowsCreated, updated: r.rowsUpdated, unchanged: r.rowsUnchanged, rejected: r.rowsRejected, invalid: r.rowsInvalid };

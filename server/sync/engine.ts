@@ -1,17 +1,18 @@
 /**
- * The sync engine as step functions. Each step reloads the run, the sync and the connections from the
- * database, so Inngest can run every step in a different process and a runner can resume a run whose
- * process died: everything a later step needs is committed at the end of the step before it.
+ * The sync engine's steps: prepare, page steps, finalize. runSyncRun (server/jobs/run-sync-run.ts) is
+ * the one sequence that drives them on every runner. Each step loads the run, the sync and the
+ * connections from the database once, so Inngest can run every step in a different process and a runner
+ * can resume a run whose process died: everything a later step needs is committed page by page.
  */
-import type { DestinationConnector, DestinationObject, FieldProblem, OutRecord, RecordResult, SourceColumn, SourceConnector } from "~/server/connectors/types";
+import type { DestinationConnector, DestinationObject, FieldProblem, OutRecord, RecordResult, Row, SourceColumn, SourceConnector } from "~/server/connectors/types";
 import { getDb } from "~/server/db/client";
 import type { RunStatus, Sync, SyncRun } from "~/server/db/generated/client";
-import { createRecordBuilder, formatKey } from "./build-record";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { createRecordBuilder, formatKey, type RecordBuilder } from "./build-record";
+import { decodeCursor, encodeCursor, type PageCursor } from "./cursor";
 import { parseStoredSettings, validateSyncDefinition, type SyncSettings } from "./definition";
 import { DeliveryError, deliverRecords, type DeliveryOptions } from "./deliver";
 import { hashPayload } from "./hash";
-import { appendRunLog, recordErrors, transitionRun, type DbClient, type RecordErrorInput } from "./run-status";
+import { appendRunLog, cancelRun, failRun, recordErrors, transitionRun, type DbClient, type RecordErrorInput } from "./run-status";
 
 export type ConnectorLookup = {
   source(type: string): SourceConnector<unknown>;
@@ -103,12 +104,6 @@ function describeModel(settings: SyncSettings): string {
   return settings.model.type === "table" ? `${settings.model.schema}.${settings.model.table}` : "SQL query";
 }
 
-async function cancelRun(runId: string, client?: DbClient): Promise<void> {
-  if (await transitionRun({ runId, from: ["QUEUED", "RUNNING"], to: "CANCELLED", client })) {
-    await appendRunLog(runId, "info", "cancel", "Cancelled", client);
-  }
-}
-
 /**
  * Starts (QUEUED → RUNNING) or resumes (already RUNNING) a run: checks the definition against the model
  * and destination, clears the state for a full resync and counts the rows. Answers done when there is
@@ -126,8 +121,8 @@ export async function prepareRun(p: { runId: string; deps: EngineDeps }): Promis
     run = await loadRun(p.runId);
     if (run.status !== "RUNNING") return { done: true };
   } else if (run.status === "RUNNING") {
-    await db.syncRun.updateMany({ where: { id: run.id, status: "RUNNING" }, data: { attempt: { increment: 1 } } });
-    await appendRunLog(run.id, "info", "prepare", `Resuming after page ${run.pagesCommitted} (attempt ${run.attempt + 1})`);
+    // `attempt` counts failed attempts (see runSyncRun), not resumes: a runner that stopped or died is not a failure.
+    await appendRunLog(run.id, "info", "prepare", `Resuming after page ${run.pagesCommitted} (attempt ${run.attempt})`);
   } else {
     return { done: true };
   }
@@ -171,6 +166,8 @@ export async function prepareRun(p: { runId: string; deps: EngineDeps }): Promis
 
 type Classified = { record: OutRecord; hash: string; change: "create" | "update"; retried: boolean };
 type PageCounts = { read: number; invalid: number; unchanged: number; created: number; updated: number; rejected: number; retried: number };
+type StoredState = { recordKey: string; payloadHash: string | null; rejected: boolean };
+type StateWrite = { key: string; hash: string | null; externalId?: string | null; rejected: boolean };
 
 async function isFirstRunSkippingRows(run: RunWithSync, settings: SyncSettings): Promise<boolean> {
   if (settings.initialSync !== "skip" || run.fullResync) return false;
@@ -181,22 +178,34 @@ async function isFirstRunSkippingRows(run: RunWithSync, settings: SyncSettings):
   return finished === 0;
 }
 
-async function saveAcceptedStates(tx: DbClient, run: RunWithSync, accepted: { key: string; hash: string; externalId?: string }[]): Promise<void> {
-  if (accepted.length === 0) return;
-  const rows = JSON.stringify(accepted.map((a) => ({ k: a.key, h: a.hash, e: a.externalId ?? null })));
-  await tx.$executeRaw`INSERT INTO "SyncRecordState" ("syncId", "recordKey", "workspaceId", "payloadHash", "rejectedAt", "externalId", "updatedAt")
-    SELECT ${run.syncId}, x.k, ${run.workspaceId}, x.h, NULL, x.e, now() FROM jsonb_to_recordset(${rows}::jsonb) AS x(k text, h text, e text)
-    ON CONFLICT ("syncId", "recordKey") DO UPDATE SET "payloadHash" = EXCLUDED."payloadHash", "rejectedAt" = NULL,
-      "externalId" = COALESCE(EXCLUDED."externalId", "SyncRecordState"."externalId"), "updatedAt" = now()`;
+/** The saved states of a page's keys: one statement, driven by the keys so the primary key is probed per key. */
+async function lookupStates(syncId: string, keys: string[]): Promise<Map<string, StoredState>> {
+  if (keys.length === 0) return new Map();
+  const db = await getDb();
+  const rows = await db.$queryRaw<StoredState[]>`SELECT s."recordKey", s."payloadHash", (s."rejectedAt" IS NOT NULL) AS "rejected"
+    FROM unnest(${keys}::text[]) AS k("recordKey")
+    JOIN "SyncRecordState" s ON s."syncId" = ${syncId} AND s."recordKey" = k."recordKey"`;
+  return new Map(rows.map((r) => [r.recordKey, r]));
 }
 
-/** Rejected keys keep their last accepted hash, so the next run sends them again. */
-async function saveRejectedStates(tx: DbClient, run: RunWithSync, keys: string[]): Promise<void> {
-  if (keys.length === 0) return;
-  const rows = JSON.stringify(keys.map((k) => ({ k })));
-  await tx.$executeRaw`INSERT INTO "SyncRecordState" ("syncId", "recordKey", "workspaceId", "payloadHash", "rejectedAt", "updatedAt")
-    SELECT ${run.syncId}, x.k, ${run.workspaceId}, NULL, now(), now() FROM jsonb_to_recordset(${rows}::jsonb) AS x(k text)
-    ON CONFLICT ("syncId", "recordKey") DO UPDATE SET "rejectedAt" = now(), "updatedAt" = now()`;
+/**
+ * Saves a page's accepted and rejected keys in one set-based statement. A rejected key keeps its last
+ * accepted hash, so the next run sends it again.
+ */
+async function saveStates(client: DbClient, run: RunWithSync, writes: StateWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  const keys = writes.map((w) => w.key);
+  const hashes = writes.map((w) => (w.rejected ? null : w.hash));
+  const externalIds = writes.map((w) => w.externalId ?? null);
+  const rejected = writes.map((w) => w.rejected);
+  await client.$executeRaw`INSERT INTO "SyncRecordState" ("syncId", "recordKey", "workspaceId", "payloadHash", "rejectedAt", "externalId", "updatedAt")
+    SELECT ${run.syncId}, x.k, ${run.workspaceId}, x.h, CASE WHEN x.r THEN now() END, x.e, now()
+    FROM unnest(${keys}::text[], ${hashes}::text[], ${externalIds}::text[], ${rejected}::boolean[]) AS x(k, h, e, r)
+    ON CONFLICT ("syncId", "recordKey") DO UPDATE SET
+      "payloadHash" = CASE WHEN EXCLUDED."rejectedAt" IS NULL THEN EXCLUDED."payloadHash" ELSE "SyncRecordState"."payloadHash" END,
+      "rejectedAt" = EXCLUDED."rejectedAt",
+      "externalId" = COALESCE(EXCLUDED."externalId", "SyncRecordState"."externalId"),
+      "updatedAt" = now()`;
 }
 
 function splitResults(sent: Map<string, Classified>, results: RecordResult[]) {
@@ -211,6 +220,13 @@ function splitResults(sent: Map<string, Classified>, results: RecordResult[]) {
   return { accepted, rejected };
 }
 
+function stateWrites(accepted: { key: string; hash: string; externalId?: string }[], rejected: { key: string }[]): StateWrite[] {
+  return [
+    ...accepted.map((a) => ({ key: a.key, hash: a.hash, externalId: a.externalId ?? null, rejected: false })),
+    ...rejected.map((r) => ({ key: r.key, hash: null, rejected: true })),
+  ];
+}
+
 function formatPageLog(page: number, counts: PageCounts, skipped: boolean): string {
   const parts = [`read ${counts.read}`, `created ${counts.created}`, `updated ${counts.updated}`, `unchanged ${counts.unchanged}`];
   if (counts.invalid) parts.push(`invalid ${counts.invalid}`);
@@ -219,36 +235,56 @@ function formatPageLog(page: number, counts: PageCounts, skipped: boolean): stri
   return `Page ${page}: ${parts.join(", ")}${skipped ? " (initial sync skipped: rows marked as seen, nothing sent)" : ""}`;
 }
 
-/**
- * Reads, compares, sends and commits one page. Answers done after the last page, or when the run is no
- * longer running (cancelled here when a cancel was requested).
- */
-export async function processNextPage(p: { runId: string; deps: EngineDeps }): Promise<StepResult> {
-  p.deps.signal?.throwIfAborted();
-  const db = await getDb();
-  const run = await loadRun(p.runId);
-  if (run.status === "QUEUED") throw new Error(`Run ${run.id} has not been prepared`);
-  if (run.status !== "RUNNING") return { done: true };
-  if (run.cancelRequested) {
-    await cancelRun(run.id);
-    return { done: true };
+/** Where a step is in the model: the committed cursor and page count, advanced as pages commit. */
+type Position = { cursor: PageCursor | null; pagesCommitted: number };
+
+type ReadResult = { rows: Row[]; limit: number; done: boolean };
+
+/** What a step works with, loaded once for all of its pages. */
+type StepSession = {
+  run: RunWithSync;
+  context: RunContext;
+  builder: RecordBuilder;
+  skipRows: boolean;
+  deps: EngineDeps;
+};
+
+function readAfter(session: StepSession, cursor: PageCursor | null): Promise<ReadResult> {
+  const { context, deps } = session;
+  const limit = (deps.pageSize ?? DEFAULT_PAGE_SIZE) + (cursor?.seen ?? 0);
+  return context.source
+    .readPage({ config: context.sourceConfig, model: context.settings.model, keyColumn: context.settings.syncKey.column, after: cursor?.value, limit, signal: deps.signal })
+    .then((rows) => ({ rows, limit, done: rows.length < limit }));
+}
+
+/** The cursor after a page, computed from its rows alone, so the next read can start before the page commits. */
+function cursorAfter(keyColumn: string, cursor: PageCursor | null, rows: Row[]): PageCursor | null {
+  const cursorKey = cursor ? formatKey(cursor.value) : null;
+  let last = { key: cursorKey, value: cursor?.value, seen: 0 };
+  for (const row of rows) {
+    const raw = row[keyColumn];
+    const key = formatKey(raw);
+    if (key === null) continue;
+    last = key === last.key ? { ...last, seen: last.seen + 1 } : { key, value: raw, seen: 1 };
   }
-  const context = await loadRunContext(run, p.deps);
+  if (last.key === null) return cursor;
+  const seen = last.key === cursorKey ? Math.max(last.seen, cursor?.seen ?? 0) : last.seen;
+  return { value: last.value, seen };
+}
+
+type PageOutcome = { done: boolean; committed: boolean; cancelRequested: boolean };
+
+/** Compares, sends and commits one page that was already read. */
+async function processPage(session: StepSession, position: Position, read: ReadResult): Promise<PageOutcome> {
+  const { run, context, builder, skipRows, deps } = session;
   const { settings, source, destination, object } = context;
   const keyColumn = settings.syncKey.column;
   const isEvent = object.type === "event";
-  const signal = p.deps.signal;
-
-  const columns = settings.syncAllColumns ? await source.describeModel({ config: context.sourceConfig, model: settings.model, signal }) : [];
-  const builder = createRecordBuilder({ settings, object, columns });
-  const cursor = decodeCursor(run.cursor);
-  const limit = (p.deps.pageSize ?? DEFAULT_PAGE_SIZE) + (cursor?.seen ?? 0);
-  const rows = await source.readPage({ config: context.sourceConfig, model: settings.model, keyColumn, after: cursor?.value, limit, signal });
-  const done = rows.length < limit;
+  const { cursor } = position;
+  const { rows, done } = read;
 
   const cursorKey = cursor ? formatKey(cursor.value) : null;
   let toSkip = cursor?.seen ?? 0;
-  let last = { key: cursorKey, value: cursor?.value, seen: 0 };
   const counts: PageCounts = { read: 0, invalid: 0, unchanged: 0, created: 0, updated: 0, rejected: 0, retried: 0 };
   const errors: RecordErrorInput[] = [];
   const keysInPage = new Set<string>();
@@ -259,11 +295,9 @@ export async function processNextPage(p: { runId: string; deps: EngineDeps }): P
   };
 
   for (const row of rows) {
-    const raw = row[keyColumn];
-    const key = formatKey(raw);
+    const key = formatKey(row[keyColumn]);
     // Sources leave null keys out of pages; finalizeRun reports them.
     if (key === null) continue;
-    last = key === last.key ? { ...last, seen: last.seen + 1 } : { key, value: raw, seen: 1 };
     if (key === cursorKey && toSkip > 0) {
       toSkip -= 1;
       continue;
@@ -284,17 +318,10 @@ export async function processNextPage(p: { runId: string; deps: EngineDeps }): P
     else built.push({ key, record: result.record });
   }
 
-  const skipRows = await isFirstRunSkippingRows(run, settings);
-  const states = built.length
-    ? await db.syncRecordState.findMany({
-        where: { syncId: run.syncId, recordKey: { in: built.map((b) => b.key) } },
-        select: { recordKey: true, payloadHash: true, rejectedAt: true },
-      })
-    : [];
-  const stateByKey = new Map(states.map((s) => [s.recordKey, s]));
+  const stateByKey = await lookupStates(run.syncId, built.map((b) => b.key));
   const seenWithoutSending: { key: string; hash: string }[] = [];
   const toSend = new Map<string, Classified>();
-  const updateOnly = context.settings.behavior === "update";
+  const updateOnly = settings.behavior === "update";
   for (const { key, record } of built) {
     const hash = hashPayload(record);
     const state = stateByKey.get(key);
@@ -303,7 +330,7 @@ export async function processNextPage(p: { runId: string; deps: EngineDeps }): P
       counts.unchanged += 1;
       continue;
     }
-    const retried = Boolean(state?.rejectedAt);
+    const retried = Boolean(state?.rejected);
     // Update Only never creates: a key this sync has not delivered yet is still sent as an update.
     if (!state || state.payloadHash === null) toSend.set(key, { record, hash, change: updateOnly ? "update" : "create", retried });
     // An event goes out once per key, whatever changes later.
@@ -320,8 +347,8 @@ export async function processNextPage(p: { runId: string; deps: EngineDeps }): P
         object,
         behavior: settings.behavior,
         records: [...toSend.values()].map((c) => c.record),
-        signal,
-        options: p.deps.delivery,
+        signal: deps.signal,
+        options: deps.delivery,
       });
       results = delivery.results;
       for (const { record, bytes, limit: max } of delivery.oversized) {
@@ -332,10 +359,7 @@ export async function processNextPage(p: { runId: string; deps: EngineDeps }): P
       if (!(error instanceof DeliveryError)) throw error;
       // Keep what the destination already accepted, so a retry of this page does not send it again.
       const { accepted, rejected } = splitResults(toSend, error.completed);
-      await db.$transaction(async (tx) => {
-        await saveAcceptedStates(tx, run, accepted);
-        await saveRejectedStates(tx, run, rejected.map((r) => r.key));
-      });
+      await saveStates(await getDb(), run, stateWrites(accepted, rejected));
       throw error;
     }
   }
@@ -352,36 +376,95 @@ export async function processNextPage(p: { runId: string; deps: EngineDeps }): P
   if (counts.read === 0) {
     // Only rows committed before: the end of the model. A full page of them would mean the source ignored `after`.
     if (!done) throw new Error(`${source.label} returned the same rows again instead of the rows after the cursor`);
-    return { done: true };
+    return { done: true, committed: false, cancelRequested: false };
   }
-  const page = run.pagesCommitted + 1;
-  const seen = last.key === cursorKey ? Math.max(last.seen, cursor?.seen ?? 0) : last.seen;
-  const nextCursor = encodeCursor({ value: last.value, seen });
-
-  const committed = await db.$transaction(async (tx) => {
+  const page = position.pagesCommitted + 1;
+  const nextCursor = cursorAfter(keyColumn, cursor, rows);
+  const db = await getDb();
+  const outcome = await db.$transaction(async (tx) => {
     // Guarded on pagesCommitted: if another worker committed this page meanwhile, this one is dropped.
-    const { count } = await tx.syncRun.updateMany({
-      where: { id: run.id, status: "RUNNING", pagesCommitted: run.pagesCommitted },
-      data: {
-        rowsRead: { increment: counts.read },
-        rowsInvalid: { increment: counts.invalid },
-        rowsUnchanged: { increment: counts.unchanged },
-        rowsCreated: { increment: counts.created },
-        rowsUpdated: { increment: counts.updated },
-        rowsRejected: { increment: counts.rejected },
-        rowsRetried: { increment: counts.retried },
-        pagesCommitted: { increment: 1 },
-        cursor: nextCursor,
-      },
-    });
-    if (count === 0) return false;
-    await saveAcceptedStates(tx, run, [...accepted, ...seenWithoutSending]);
-    await saveRejectedStates(tx, run, rejected.map((r) => r.key));
+    const updated = await tx.$queryRaw<{ cancelRequested: boolean }[]>`UPDATE "SyncRun" SET
+        "rowsRead" = "rowsRead" + ${counts.read}, "rowsInvalid" = "rowsInvalid" + ${counts.invalid},
+        "rowsUnchanged" = "rowsUnchanged" + ${counts.unchanged}, "rowsCreated" = "rowsCreated" + ${counts.created},
+        "rowsUpdated" = "rowsUpdated" + ${counts.updated}, "rowsRejected" = "rowsRejected" + ${counts.rejected},
+        "rowsRetried" = "rowsRetried" + ${counts.retried}, "pagesCommitted" = "pagesCommitted" + 1,
+        "cursor" = ${nextCursor ? encodeCursor(nextCursor) : null}
+      WHERE "id" = ${run.id} AND "status" = 'RUNNING' AND "pagesCommitted" = ${position.pagesCommitted}
+      RETURNING "cancelRequested"`;
+    const row = updated[0];
+    if (!row) return null;
+    await saveStates(tx, run, [...stateWrites(accepted, rejected), ...seenWithoutSending.map((s) => ({ key: s.key, hash: s.hash, rejected: false }))]);
     await recordErrors({ runId: run.id, workspaceId: run.workspaceId, syncId: run.syncId, errors }, tx);
     await appendRunLog(run.id, counts.rejected || counts.invalid ? "warn" : "info", "page", formatPageLog(page, counts, skipRows), tx);
-    return true;
+    return row;
   });
-  return { done: committed ? done : false };
+  if (!outcome) return { done: false, committed: false, cancelRequested: false };
+  position.cursor = nextCursor;
+  position.pagesCommitted = page;
+  return { done, committed: true, cancelRequested: outcome.cancelRequested };
+}
+
+export type PagesResult = { done: boolean; processed: number };
+
+/**
+ * One page step: loads the run, its context and configs once, then reads, compares, sends and commits
+ * pages until `maxPages` are committed (and, with `minMs`, at least that long has passed), the model
+ * ends, a cancel is reached (the run is cancelled here) or `shouldStop` says so. The next page is read
+ * while the current one is compared and sent.
+ */
+export async function processPages(p: {
+  runId: string;
+  deps: EngineDeps;
+  maxPages: number;
+  minMs?: number;
+  shouldStop?: () => boolean;
+}): Promise<PagesResult> {
+  const { deps } = p;
+  deps.signal?.throwIfAborted();
+  const started = Date.now();
+  const run = await loadRun(p.runId);
+  if (run.status === "QUEUED") throw new Error(`Run ${run.id} has not been prepared`);
+  if (run.status !== "RUNNING") return { done: true, processed: 0 };
+  if (run.cancelRequested) {
+    await cancelRun(run.id);
+    return { done: true, processed: 0 };
+  }
+  const context = await loadRunContext(run, deps);
+  const { settings } = context;
+  const columns = settings.syncAllColumns ? await context.source.describeModel({ config: context.sourceConfig, model: settings.model, signal: deps.signal }) : [];
+  const session: StepSession = {
+    run,
+    context,
+    builder: createRecordBuilder({ settings, object: context.object, columns }),
+    skipRows: await isFirstRunSkippingRows(run, settings),
+    deps,
+  };
+  const position: Position = { cursor: decodeCursor(run.cursor), pagesCommitted: run.pagesCommitted };
+  const keyColumn = settings.syncKey.column;
+
+  let processed = 0;
+  let reading: Promise<ReadResult> | null = readAfter(session, position.cursor);
+  try {
+    for (;;) {
+      const read: ReadResult = await reading;
+      const expected = position.cursor;
+      const more = !read.done && (processed + 1 < p.maxPages || Date.now() - started < (p.minMs ?? 0)) && !p.shouldStop?.();
+      // Read ahead from where this page will leave the cursor, while it is compared and sent.
+      reading = more ? readAfter(session, cursorAfter(keyColumn, expected, read.rows)) : null;
+      reading?.catch(() => {});
+      const outcome = await processPage(session, position, read);
+      processed += 1;
+      if (!outcome.committed) return { done: outcome.done, processed };
+      if (outcome.cancelRequested) {
+        await cancelRun(run.id);
+        return { done: true, processed };
+      }
+      if (outcome.done) return { done: true, processed };
+      if (!reading || p.shouldStop?.()) return { done: false, processed };
+    }
+  } finally {
+    await reading?.catch(() => {});
+  }
 }
 
 /**
@@ -436,31 +519,6 @@ export async function finalizeRun(p: { runId: string; deps: EngineDeps }): Promi
     );
   });
   return { status: (await loadRun(p.runId)).status };
-}
-
-/** Marks a queued or running run FAILED with the reason (Inngest onFailure, the in-process runner). */
-export async function failRun(p: { runId: string; error: unknown }): Promise<boolean> {
-  const message = (p.error instanceof Error ? p.error.message : String(p.error)) || "The run failed without a message";
-  const moved = await transitionRun({ runId: p.runId, from: ["QUEUED", "RUNNING"], to: "FAILED", data: { error: message } });
-  if (moved) await appendRunLog(p.runId, "error", "fail", `Failed: ${message}`);
-  return moved;
-}
-
-/**
- * Runs prepare, every page and finalize in this process. An error fails the run; an abort leaves it
- * RUNNING so it can resume, unless a cancel was requested, which cancels it.
- */
-export async function executeRun(p: { runId: string; deps: EngineDeps }): Promise<{ status: RunStatus }> {
-  try {
-    let step = await prepareRun(p);
-    while (!step.done) step = await processNextPage(p);
-    return await finalizeRun(p);
-  } catch (error) {
-    const run = await loadRun(p.runId);
-    if (run.cancelRequested) await cancelRun(run.id);
-    else if (!p.deps.signal?.aborted) await failRun({ runId: p.runId, error });
-    return { status: (await loadRun(p.runId)).status };
-  }
 }
 
 /** Deletes step logs and record errors older than the retention (14 days). */
