@@ -11,8 +11,9 @@ import { createRecordBuilder, formatKey, type RecordBuilder } from "./build-reco
 import { decodeCursor, encodeCursor, type PageCursor } from "./cursor";
 import { parseStoredSettings, validateSyncDefinition, type SyncSettings } from "./definition";
 import { DeliveryError, deliverRecords, type DeliveryOptions } from "./deliver";
-import { hashPayload } from "./hash";
-import { appendRunLog, cancelRun, failRun, recordErrors, transitionRun, type DbClient, type RecordErrorInput } from "./run-status";
+import { hashPayload, matchesStoredHash } from "./hash";
+import { lookupStates, saveStates, type StateWrite } from "./record-state";
+import { appendRunLog, cancelRun, failRun, recordErrors, transitionRun, type RecordErrorInput } from "./run-status";
 
 export type ConnectorLookup = {
   source(type: string): SourceConnector<unknown>;
@@ -166,8 +167,6 @@ export async function prepareRun(p: { runId: string; deps: EngineDeps }): Promis
 
 type Classified = { record: OutRecord; hash: string; change: "create" | "update"; retried: boolean };
 type PageCounts = { read: number; invalid: number; unchanged: number; created: number; updated: number; rejected: number; retried: number };
-type StoredState = { recordKey: string; payloadHash: string | null; rejected: boolean };
-type StateWrite = { key: string; hash: string | null; externalId?: string | null; rejected: boolean };
 
 async function isFirstRunSkippingRows(run: RunWithSync, settings: SyncSettings): Promise<boolean> {
   if (settings.initialSync !== "skip" || run.fullResync) return false;
@@ -176,36 +175,6 @@ async function isFirstRunSkippingRows(run: RunWithSync, settings: SyncSettings):
     where: { syncId: run.syncId, id: { not: run.id }, status: { in: ["SUCCEEDED", "SUCCEEDED_WITH_REJECTIONS"] } },
   });
   return finished === 0;
-}
-
-/** The saved states of a page's keys: one statement, driven by the keys so the primary key is probed per key. */
-async function lookupStates(syncId: string, keys: string[]): Promise<Map<string, StoredState>> {
-  if (keys.length === 0) return new Map();
-  const db = await getDb();
-  const rows = await db.$queryRaw<StoredState[]>`SELECT s."recordKey", s."payloadHash", (s."rejectedAt" IS NOT NULL) AS "rejected"
-    FROM unnest(${keys}::text[]) AS k("recordKey")
-    JOIN "SyncRecordState" s ON s."syncId" = ${syncId} AND s."recordKey" = k."recordKey"`;
-  return new Map(rows.map((r) => [r.recordKey, r]));
-}
-
-/**
- * Saves a page's accepted and rejected keys in one set-based statement. A rejected key keeps its last
- * accepted hash, so the next run sends it again.
- */
-async function saveStates(client: DbClient, run: RunWithSync, writes: StateWrite[]): Promise<void> {
-  if (writes.length === 0) return;
-  const keys = writes.map((w) => w.key);
-  const hashes = writes.map((w) => (w.rejected ? null : w.hash));
-  const externalIds = writes.map((w) => w.externalId ?? null);
-  const rejected = writes.map((w) => w.rejected);
-  await client.$executeRaw`INSERT INTO "SyncRecordState" ("syncId", "recordKey", "workspaceId", "payloadHash", "rejectedAt", "externalId", "updatedAt")
-    SELECT ${run.syncId}, x.k, ${run.workspaceId}, x.h, CASE WHEN x.r THEN now() END, x.e, now()
-    FROM unnest(${keys}::text[], ${hashes}::text[], ${externalIds}::text[], ${rejected}::boolean[]) AS x(k, h, e, r)
-    ON CONFLICT ("syncId", "recordKey") DO UPDATE SET
-      "payloadHash" = CASE WHEN EXCLUDED."rejectedAt" IS NULL THEN EXCLUDED."payloadHash" ELSE "SyncRecordState"."payloadHash" END,
-      "rejectedAt" = EXCLUDED."rejectedAt",
-      "externalId" = COALESCE(EXCLUDED."externalId", "SyncRecordState"."externalId"),
-      "updatedAt" = now()`;
 }
 
 function splitResults(sent: Map<string, Classified>, results: RecordResult[]) {
@@ -318,7 +287,7 @@ async function processPage(session: StepSession, position: Position, read: ReadR
     else built.push({ key, record: result.record });
   }
 
-  const stateByKey = await lookupStates(run.syncId, built.map((b) => b.key));
+  const stateByKey = await lookupStates(await getDb(), run.syncId, built.map((b) => b.key));
   const seenWithoutSending: { key: string; hash: string }[] = [];
   const toSend = new Map<string, Classified>();
   const updateOnly = settings.behavior === "update";
@@ -334,7 +303,7 @@ async function processPage(session: StepSession, position: Position, read: ReadR
     // Update Only never creates: a key this sync has not delivered yet is still sent as an update.
     if (!state || state.payloadHash === null) toSend.set(key, { record, hash, change: updateOnly ? "update" : "create", retried });
     // An event goes out once per key, whatever changes later.
-    else if (isEvent || state.payloadHash === hash) counts.unchanged += 1;
+    else if (isEvent || matchesStoredHash(record, hash, state.payloadHash)) counts.unchanged += 1;
     else toSend.set(key, { record, hash, change: "update", retried });
   }
 
