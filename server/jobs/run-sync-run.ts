@@ -29,8 +29,8 @@ export type RunIo = {
   shouldStop?(): boolean;
 };
 
-/** Tests and scripts: every task runs at once in this process. */
-export const directIo: RunIo = { runTask: (_key, fn) => fn() };
+/** Tests and scripts: every task runs at once in this process, all pages in one page task. */
+export const directIo: RunIo = { runTask: (_key, fn) => fn(), pageTaskMs: Infinity };
 
 export type RetryPolicy = {
   /** Attempts per run before a retryable error fails it (default 3). */
@@ -56,6 +56,8 @@ export class RunRetryError extends Error {
 /** Steps at one pages-per-step rate before the rate is multiplied, keeping any run under Inngest's 1,000 steps. */
 const STEPS_PER_TIER = 300;
 const TIER_GROWTH = 4;
+/** Pages a step covers at least: delivery batches fill across the pages of one step, never across steps. */
+const MIN_PAGES_PER_STEP = 10;
 
 /** Pages each step processes: enough for the counted rows to fit one tier, growing if the model keeps going. */
 export function pagesForStep(step: number, basePages: number): number {
@@ -66,7 +68,7 @@ async function planBasePages(runId: string, pageSize: number): Promise<number> {
   const db = await getDb();
   const run = await db.syncRun.findUnique({ where: { id: runId }, select: { totalRows: true } });
   const pages = Math.ceil((run?.totalRows ?? 0) / pageSize) + 1;
-  return Math.max(1, Math.ceil(pages / STEPS_PER_TIER));
+  return Math.max(MIN_PAGES_PER_STEP, Math.ceil(pages / STEPS_PER_TIER));
 }
 
 type Halted = { halted: true };

@@ -315,7 +315,8 @@ describe("sync engine: delivery", () => {
 
 describe("sync engine: cancel, crash and resume", () => {
   it("cancels a queued run at once and a running run after its current page", async () => {
-    const { destination, fixture } = await setup({ rows: makeUsers(50), pageSize: 10 });
+    // One batch per page, one in flight: the cancel is seen when page 1 commits, before batch 2 goes out.
+    const { destination, fixture } = await setup({ rows: makeUsers(50), pageSize: 10, destination: { maxBatchRecords: 10 } });
     const queued = await fixture.queueRun();
     expect(await requestRunCancel({ runId: queued, workspaceId: fixture.workspaceId })).toBe("cancelled");
     expect((await readRun(queued)).status).toBe("CANCELLED");
@@ -324,7 +325,7 @@ describe("sync engine: cancel, crash and resume", () => {
     destination.beforeWrite = async (_records, n) => {
       if (n === 1) expect(await requestRunCancel({ runId, workspaceId: fixture.workspaceId })).toBe("requested");
     };
-    const result = await runSyncRun({ runId, deps: fixture.deps(), io: directIo });
+    const result = await runSyncRun({ runId, deps: fixture.deps({ delivery: { maxInFlight: 1 } }), io: directIo });
     expect(result.status).toBe("CANCELLED");
     const run = await readRun(runId);
     expect(run.pagesCommitted).toBe(1);
@@ -370,13 +371,13 @@ describe("sync engine: cancel, crash and resume", () => {
   });
 
   it("leaves a run aborted by its runner RUNNING, and the next runSyncRun finishes it", async () => {
-    const { destination, fixture } = await setup({ rows: makeUsers(60), pageSize: 20 });
+    const { destination, fixture } = await setup({ rows: makeUsers(60), pageSize: 20, destination: { maxBatchRecords: 20 } });
     const runId = await fixture.queueRun();
     const controller = new AbortController();
     destination.beforeWrite = (_records, n) => {
       if (n === 2) controller.abort(new Error("runner stopping"));
     };
-    await expect(runSyncRun({ runId, deps: fixture.deps({ signal: controller.signal }), io: directIo })).rejects.toThrow("runner stopping");
+    await expect(runSyncRun({ runId, deps: fixture.deps({ signal: controller.signal, delivery: { maxInFlight: 1 } }), io: directIo })).rejects.toThrow("runner stopping");
     expect(await readRun(runId)).toMatchObject({ status: "RUNNING", pagesCommitted: 2 });
     destination.beforeWrite = undefined;
     expect(await runSyncRun({ runId, deps: fixture.deps(), io: directIo })).toMatchObject({ status: "SUCCEEDED" });
@@ -396,6 +397,42 @@ describe("sync engine: cancel, crash and resume", () => {
     expect(destination.maxInFlightSeen).toBeLessThanOrEqual(4);
     expect(destination.maxInFlightSeen).toBeGreaterThan(1);
     expect(result.run.pagesCommitted).toBe(12);
+  });
+});
+
+describe("sync engine: pipelined delivery", () => {
+  it("fills batches across pages: 1% changed goes out in full batches, not one per page", async () => {
+    const { source, destination, run } = await setup({ rows: makeUsers(2000), pageSize: 100, destination: { maxBatchRecords: 10 } });
+    await run();
+    for (let i = 0; i < 2000; i += 100) source.rows[i]!.email = `changed${i}@example.com`;
+    const changed = await run();
+    expect(counts(changed.run)).toMatchObject({ read: 2000, updated: 20, unchanged: 1980 });
+    // 20 pages each held one change: 2 uploads of 10.
+    expect(destination.requests.map((r) => r.records.length)).toEqual([10, 10]);
+    expect(changed.run.pagesCommitted).toBe(20);
+    expect(changed.run.logs.filter((l) => l.step === "page")).toHaveLength(20);
+  });
+
+  it("shares the account's concurrency between runs of one destination connection", async () => {
+    const { destination, fixture } = await setup({ rows: makeUsers(400), pageSize: 50, destination: { maxBatchRecords: 10, maxConcurrency: 3 } });
+    const db = await getDb();
+    // A second sync on the same two connections: a copy of the row under another id and name.
+    const twin = { id: `${fixture.syncId}-twin` };
+    const columns = await db.$queryRaw<{ name: string }[]>`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'Sync'`;
+    const copied = columns.map((c) => (c.name === "id" ? "$1" : c.name === "name" ? "'Twin'" : `"${c.name}"`));
+    await db.$executeRawUnsafe(
+      `INSERT INTO "Sync" (${columns.map((c) => `"${c.name}"`).join(", ")}) SELECT ${copied.join(", ")} FROM "Sync" WHERE "id" = $2`,
+      twin.id,
+      fixture.syncId,
+    );
+    destination.beforeWrite = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const runIds = [await fixture.queueRun(), `${twin.id}-run`];
+    await db.syncRun.create({ data: { id: runIds[1]!, workspaceId: fixture.workspaceId, syncId: twin.id, trigger: "MANUAL" } });
+    const results = await Promise.all(runIds.map((runId) => runSyncRun({ runId, deps: fixture.deps(), io: directIo })));
+    expect(results.map((r) => r.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+    // Each run may keep 3 in flight on its own (its cap is 4); together they still stay within the account's 3.
+    expect(destination.maxInFlightSeen).toBe(3);
+    expect(destination.requests).toHaveLength(80);
   });
 });
 

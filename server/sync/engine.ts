@@ -10,7 +10,8 @@ import type { RunStatus, Sync, SyncRun } from "~/server/db/generated/client";
 import { createRecordBuilder, formatKey, type RecordBuilder } from "./build-record";
 import { decodeCursor, encodeCursor, type PageCursor } from "./cursor";
 import { parseStoredSettings, validateSyncDefinition, type SyncSettings } from "./definition";
-import { DeliveryError, deliverRecords, type DeliveryOptions } from "./deliver";
+import { acquireAccountSlot } from "./account-slots";
+import { createBatchSender, runInFlightLimit, type DeliveryOptions } from "./deliver";
 import { hashPayload, matchesStoredHash } from "./hash";
 import { lookupStates, saveStates, type StateWrite } from "./record-state";
 import { appendRunLog, cancelRun, failRun, recordErrors, transitionRun, type RecordErrorInput } from "./run-status";
@@ -241,27 +242,47 @@ function cursorAfter(keyColumn: string, cursor: PageCursor | null, rows: Row[]):
   return { value: last.value, seen };
 }
 
-type PageOutcome = { done: boolean; committed: boolean; cancelRequested: boolean };
+/** A page between its read and its commit: what it counted, and the records it still waits on. */
+type PageWork = {
+  rows: Row[];
+  done: boolean;
+  cursorBefore: PageCursor | null;
+  counts: PageCounts;
+  errors: RecordErrorInput[];
+  toSend: Map<string, Classified>;
+  seenWithoutSending: { key: string; hash: string }[];
+  results: RecordResult[];
+  /** Records sent or to be sent whose answer has not come back. */
+  pending: number;
+  /** Every record of the page is in a batch: it may commit once pending is 0. */
+  sealed: boolean;
+};
 
-/** Compares, sends and commits one page that was already read. */
-async function processPage(session: StepSession, position: Position, read: ReadResult): Promise<PageOutcome> {
-  const { run, context, builder, skipRows, deps } = session;
-  const { settings, source, destination, object } = context;
+/** Reads nothing from the destination: builds, validates and compares a page against the saved states. */
+async function classifyPage(session: StepSession, cursor: PageCursor | null, read: ReadResult): Promise<PageWork> {
+  const { run, context, builder, skipRows } = session;
+  const { settings, destination, object } = context;
   const keyColumn = settings.syncKey.column;
   const isEvent = object.type === "event";
-  const { cursor } = position;
   const { rows, done } = read;
 
   const cursorKey = cursor ? formatKey(cursor.value) : null;
   let toSkip = cursor?.seen ?? 0;
-  const counts: PageCounts = { read: 0, invalid: 0, unchanged: 0, created: 0, updated: 0, rejected: 0, retried: 0 };
-  const errors: RecordErrorInput[] = [];
+  const work: PageWork = {
+    rows,
+    done,
+    cursorBefore: cursor,
+    counts: { read: 0, invalid: 0, unchanged: 0, created: 0, updated: 0, rejected: 0, retried: 0 },
+    errors: [],
+    toSend: new Map(),
+    seenWithoutSending: [],
+    results: [],
+    pending: 0,
+    sealed: false,
+  };
+  const { counts } = work;
   const keysInPage = new Set<string>();
   const built: { key: string; record: OutRecord }[] = [];
-  const invalidate = (key: string, problems: FieldProblem[]) => {
-    counts.invalid += 1;
-    for (const problem of problems) errors.push({ kind: "INVALID", recordKey: key, field: problem.field, reason: problem.reason, code: problem.code });
-  };
 
   for (const row of rows) {
     const key = formatKey(row[keyColumn]);
@@ -273,68 +294,51 @@ async function processPage(session: StepSession, position: Position, read: ReadR
     }
     counts.read += 1;
     if (key === cursorKey || keysInPage.has(key)) {
-      invalidate(key, [{ field: keyColumn, reason: `duplicate sync key '${key}' in column ${keyColumn}: only the first row with this key is synced` }]);
+      invalidate(work, key, [{ field: keyColumn, reason: `duplicate sync key '${key}' in column ${keyColumn}: only the first row with this key is synced` }]);
       continue;
     }
     keysInPage.add(key);
     const result = builder.build(row);
     if (!result.record) {
-      invalidate(key, result.problems);
+      invalidate(work, key, result.problems);
       continue;
     }
     const problems = destination.validateRecord({ object, behavior: settings.behavior, record: result.record });
-    if (problems.length > 0) invalidate(key, problems);
+    if (problems.length > 0) invalidate(work, key, problems);
     else built.push({ key, record: result.record });
   }
 
   const stateByKey = await lookupStates(await getDb(), run.syncId, built.map((b) => b.key));
-  const seenWithoutSending: { key: string; hash: string }[] = [];
-  const toSend = new Map<string, Classified>();
   const updateOnly = settings.behavior === "update";
   for (const { key, record } of built) {
     const hash = hashPayload(record);
     const state = stateByKey.get(key);
     if (skipRows) {
-      seenWithoutSending.push({ key, hash });
+      work.seenWithoutSending.push({ key, hash });
       counts.unchanged += 1;
       continue;
     }
     const retried = Boolean(state?.rejected);
     // Update Only never creates: a key this sync has not delivered yet is still sent as an update.
-    if (!state || state.payloadHash === null) toSend.set(key, { record, hash, change: updateOnly ? "update" : "create", retried });
+    if (!state || state.payloadHash === null) work.toSend.set(key, { record, hash, change: updateOnly ? "update" : "create", retried });
     // An event goes out once per key, whatever changes later.
     else if (isEvent || matchesStoredHash(record, hash, state.payloadHash)) counts.unchanged += 1;
-    else toSend.set(key, { record, hash, change: "update", retried });
+    else work.toSend.set(key, { record, hash, change: "update", retried });
   }
+  return work;
+}
 
-  let results: RecordResult[] = [];
-  if (toSend.size > 0) {
-    try {
-      const delivery = await deliverRecords({
-        destination,
-        config: context.destinationConfig,
-        object,
-        behavior: settings.behavior,
-        records: [...toSend.values()].map((c) => c.record),
-        signal: deps.signal,
-        options: deps.delivery,
-      });
-      results = delivery.results;
-      for (const { record, bytes, limit: max } of delivery.oversized) {
-        toSend.delete(record.key);
-        invalidate(record.key, [{ reason: `record is ${bytes} bytes, over ${destination.label}'s limit of ${max} bytes per record` }]);
-      }
-    } catch (error) {
-      if (!(error instanceof DeliveryError)) throw error;
-      // Keep what the destination already accepted, so a retry of this page does not send it again.
-      const { accepted, rejected } = splitResults(toSend, error.completed);
-      await saveStates(await getDb(), run, stateWrites(accepted, rejected));
-      throw error;
-    }
-  }
+function invalidate(work: PageWork, key: string, problems: FieldProblem[]): void {
+  work.counts.invalid += 1;
+  for (const problem of problems) work.errors.push({ kind: "INVALID", recordKey: key, field: problem.field, reason: problem.reason, code: problem.code });
+}
 
-  const { accepted, rejected } = splitResults(toSend, results);
-  for (const item of toSend.values()) if (item.retried) counts.retried += 1;
+/** Commits a settled page: counts, cursor, states, errors and its log line, in one transaction. */
+async function commitPage(session: StepSession, position: Position, work: PageWork): Promise<{ committed: boolean; cancelRequested: boolean }> {
+  const { run, skipRows, context } = session;
+  const { counts, errors } = work;
+  const { accepted, rejected } = splitResults(work.toSend, work.results);
+  for (const item of work.toSend.values()) if (item.retried) counts.retried += 1;
   for (const a of accepted) {
     if (a.item.change === "create") counts.created += 1;
     else counts.updated += 1;
@@ -342,13 +346,8 @@ async function processPage(session: StepSession, position: Position, read: ReadR
   counts.rejected = rejected.length;
   for (const r of rejected) errors.push({ kind: "REJECTED", recordKey: r.key, field: r.field, reason: r.message, code: r.code });
 
-  if (counts.read === 0) {
-    // Only rows committed before: the end of the model. A full page of them would mean the source ignored `after`.
-    if (!done) throw new Error(`${source.label} returned the same rows again instead of the rows after the cursor`);
-    return { done: true, committed: false, cancelRequested: false };
-  }
   const page = position.pagesCommitted + 1;
-  const nextCursor = cursorAfter(keyColumn, cursor, rows);
+  const nextCursor = cursorAfter(context.settings.syncKey.column, work.cursorBefore, work.rows);
   const db = await getDb();
   const outcome = await db.$transaction(async (tx) => {
     // Guarded on pagesCommitted: if another worker committed this page meanwhile, this one is dropped.
@@ -362,24 +361,30 @@ async function processPage(session: StepSession, position: Position, read: ReadR
       RETURNING "cancelRequested"`;
     const row = updated[0];
     if (!row) return null;
-    await saveStates(tx, run, [...stateWrites(accepted, rejected), ...seenWithoutSending.map((s) => ({ key: s.key, hash: s.hash, rejected: false }))]);
+    await saveStates(tx, run, [...stateWrites(accepted, rejected), ...work.seenWithoutSending.map((s) => ({ key: s.key, hash: s.hash, rejected: false }))]);
     await recordErrors({ runId: run.id, workspaceId: run.workspaceId, syncId: run.syncId, errors }, tx);
     await appendRunLog(run.id, counts.rejected || counts.invalid ? "warn" : "info", "page", formatPageLog(page, counts, skipRows), tx);
     return row;
   });
-  if (!outcome) return { done: false, committed: false, cancelRequested: false };
+  if (!outcome) return { committed: false, cancelRequested: false };
   position.cursor = nextCursor;
   position.pagesCommitted = page;
-  return { done, committed: true, cancelRequested: outcome.cancelRequested };
+  return { committed: true, cancelRequested: outcome.cancelRequested };
 }
+
+/** Pages held between read and commit at most; a partial batch goes out when they are all waiting on it. */
+const MAX_OPEN_PAGES = 256;
 
 export type PagesResult = { done: boolean; processed: number };
 
 /**
- * One page step: loads the run, its context and configs once, then reads, compares, sends and commits
- * pages until `maxPages` are committed (and, with `minMs`, at least that long has passed), the model
- * ends, a cancel is reached (the run is cancelled here) or `shouldStop` says so. The next page is read
- * while the current one is compared and sent.
+ * One page step, pipelined: loads the run, its context and configs once; reads page N+1 while page N is
+ * compared; fills delivery batches across pages up to the destination's record and byte limits and
+ * sends them concurrently (up to the run's cap, within the account's limit shared by every run of this
+ * process); commits each page, in order, once all of its records are settled. It stops after
+ * `maxPages` pages (and, with `minMs`, at least that long), at the end of the model, at a requested
+ * cancel (the run is cancelled here), or when `shouldStop` says so. After a crash at most the batches
+ * that were in flight are sent again.
  */
 export async function processPages(p: {
   runId: string;
@@ -389,7 +394,8 @@ export async function processPages(p: {
   shouldStop?: () => boolean;
 }): Promise<PagesResult> {
   const { deps } = p;
-  deps.signal?.throwIfAborted();
+  const signal = deps.signal;
+  signal?.throwIfAborted();
   const started = Date.now();
   const run = await loadRun(p.runId);
   if (run.status === "QUEUED") throw new Error(`Run ${run.id} has not been prepared`);
@@ -399,41 +405,163 @@ export async function processPages(p: {
     return { done: true, processed: 0 };
   }
   const context = await loadRunContext(run, deps);
-  const { settings } = context;
-  const columns = settings.syncAllColumns ? await context.source.describeModel({ config: context.sourceConfig, model: settings.model, signal: deps.signal }) : [];
+  const { settings, source, destination, object } = context;
+  const columns = settings.syncAllColumns ? await source.describeModel({ config: context.sourceConfig, model: settings.model, signal }) : [];
   const session: StepSession = {
     run,
     context,
-    builder: createRecordBuilder({ settings, object: context.object, columns }),
+    builder: createRecordBuilder({ settings, object, columns }),
     skipRows: await isFirstRunSkippingRows(run, settings),
     deps,
   };
   const position: Position = { cursor: decodeCursor(run.cursor), pagesCommitted: run.pagesCommitted };
   const keyColumn = settings.syncKey.column;
 
-  let processed = 0;
-  let reading: Promise<ReadResult> | null = readAfter(session, position.cursor);
-  try {
-    for (;;) {
-      const read: ReadResult = await reading;
-      const expected = position.cursor;
-      const more = !read.done && (processed + 1 < p.maxPages || Date.now() - started < (p.minMs ?? 0)) && !p.shouldStop?.();
-      // Read ahead from where this page will leave the cursor, while it is compared and sent.
-      reading = more ? readAfter(session, cursorAfter(keyColumn, expected, read.rows)) : null;
-      reading?.catch(() => {});
-      const outcome = await processPage(session, position, read);
-      processed += 1;
-      if (!outcome.committed) return { done: outcome.done, processed };
-      if (outcome.cancelRequested) {
-        await cancelRun(run.id);
-        return { done: true, processed };
-      }
-      if (outcome.done) return { done: true, processed };
-      if (!reading || p.shouldStop?.()) return { done: false, processed };
+  const sender = createBatchSender({ destination, config: context.destinationConfig, object, behavior: settings.behavior, signal, options: deps.delivery });
+  const runLimit = runInFlightLimit(object, deps.delivery);
+  const account = `${destination.id}:${run.sync.destinationId}`;
+  const { maxBatchRecords, maxBatchBytes, maxRecordBytes } = object.limits;
+  const measure = maxBatchBytes !== undefined || maxRecordBytes !== undefined;
+  const recordLimit = Math.min(maxRecordBytes ?? Infinity, maxBatchBytes ?? Infinity);
+
+  const open: PageWork[] = [];
+  let batch: { records: OutRecord[]; owners: PageWork[]; bytes: number } = { records: [], owners: [], bytes: 0 };
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+  let halt: "cancel" | "lost" | null = null;
+  let committed = 0;
+  let classified = 0;
+
+  const send = async (records: OutRecord[], owners: PageWork[]) => {
+    const release = await acquireAccountSlot(account, object.limits.maxConcurrency, signal);
+    try {
+      const results = await sender.send(records);
+      results.forEach((result, i) => {
+        const owner = owners[i]!;
+        owner.results.push(result);
+        owner.pending -= 1;
+      });
+    } catch (error) {
+      failure ??= error;
+    } finally {
+      release();
     }
+  };
+  const waitForOne = async () => {
+    if (inFlight.size > 0) await Promise.race(inFlight);
+  };
+  /** Commits settled pages at the head, in order. */
+  const commitReady = async () => {
+    while (!halt && failure === undefined && open.length > 0 && open[0]!.sealed && open[0]!.pending === 0) {
+      const head = open.shift()!;
+      const outcome = await commitPage(session, position, head);
+      if (!outcome.committed) halt = "lost";
+      else {
+        committed += 1;
+        if (outcome.cancelRequested) halt = "cancel";
+      }
+    }
+  };
+  const dispatch = async () => {
+    if (batch.records.length === 0) return;
+    while (inFlight.size >= runLimit) {
+      await waitForOne();
+      await commitReady();
+    }
+    // A cancel, failure or stop seen meanwhile: the batch stays unsent, its pages uncommitted (read again on resume).
+    if (halt || failure !== undefined || p.shouldStop?.()) return;
+    const { records, owners } = batch;
+    batch = { records: [], owners: [], bytes: 0 };
+    const sending = send(records, owners);
+    inFlight.add(sending);
+    void sending.finally(() => inFlight.delete(sending));
+  };
+  const enqueue = async (work: PageWork) => {
+    for (const [key, item] of work.toSend) {
+      const bytes = measure ? destination.measureRecord({ object, record: item.record }) : 0;
+      if (bytes > recordLimit) {
+        work.toSend.delete(key);
+        invalidate(work, key, [{ reason: `record is ${bytes} bytes, over ${destination.label}'s limit of ${recordLimit} bytes per record` }]);
+        continue;
+      }
+      const full = batch.records.length >= maxBatchRecords || (maxBatchBytes !== undefined && batch.bytes + bytes > maxBatchBytes);
+      if (full) await dispatch();
+      if (halt || failure !== undefined) return;
+      work.pending += 1;
+      batch.records.push(item.record);
+      batch.owners.push(work);
+      batch.bytes += bytes;
+    }
+  };
+  const settleAll = async () => {
+    while (inFlight.size > 0) {
+      await waitForOne();
+      await commitReady();
+    }
+    await commitReady();
+  };
+
+  let done = false;
+  let readFailure: { error: unknown } | null = null;
+  let reading: Promise<ReadResult> | null = readAfter(session, position.cursor);
+  let readCursor = position.cursor;
+  try {
+    while (reading && !halt && failure === undefined) {
+      let read: ReadResult;
+      try {
+        read = await reading;
+      } catch (error) {
+        // The pages already read are still delivered and committed below; the run retries from there.
+        readFailure = { error };
+        reading = null;
+        break;
+      }
+      classified += 1;
+      const nextCursor = cursorAfter(keyColumn, readCursor, read.rows);
+      const more = !read.done && (classified < p.maxPages || Date.now() - started < (p.minMs ?? 0)) && !p.shouldStop?.();
+      // Read ahead from where this page will leave the cursor, while it is compared and sent.
+      reading = more ? readAfter(session, nextCursor) : null;
+      reading?.catch(() => {});
+      const work = await classifyPage(session, readCursor, read);
+      readCursor = nextCursor;
+      if (work.counts.read === 0) {
+        // Only rows committed before: the end of the model. A full page of them would mean the source ignored `after`.
+        if (!read.done) throw new Error(`${source.label} returned the same rows again instead of the rows after the cursor`);
+        done = true;
+        break;
+      }
+      open.push(work);
+      await enqueue(work);
+      work.sealed = true;
+      if (read.done) done = true;
+      // Every open page waits on the partial batch: send it rather than hold more pages.
+      if (open.length >= MAX_OPEN_PAGES) await dispatch();
+      await commitReady();
+      if (p.shouldStop?.()) reading = null;
+    }
+    if (!halt && failure === undefined) await dispatch();
+    await settleAll();
   } finally {
     await reading?.catch(() => {});
+    if (inFlight.size > 0) await Promise.allSettled([...inFlight]);
   }
+
+  if (failure !== undefined) {
+    // Keep what the destination already accepted, so a retry of these pages does not send it again.
+    const settled = open.flatMap((work) => {
+      const { accepted, rejected } = splitResults(work.toSend, work.results);
+      return stateWrites(accepted, rejected);
+    });
+    await saveStates(await getDb(), run, settled);
+    throw failure;
+  }
+  if (halt === "cancel") {
+    await cancelRun(run.id);
+    return { done: true, processed: committed };
+  }
+  if (readFailure && !halt) throw readFailure.error;
+  if (halt === "lost") return { done: false, processed: committed };
+  return { done: done && open.length === 0, processed: committed };
 }
 
 /**
