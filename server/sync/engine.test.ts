@@ -415,19 +415,9 @@ describe("sync engine: pipelined delivery", () => {
 
   it("shares the account's concurrency between runs of one destination connection", async () => {
     const { destination, fixture } = await setup({ rows: makeUsers(400), pageSize: 50, destination: { maxBatchRecords: 10, maxConcurrency: 3 } });
-    const db = await getDb();
-    // A second sync on the same two connections: a copy of the row under another id and name.
-    const twin = { id: `${fixture.syncId}-twin` };
-    const columns = await db.$queryRaw<{ name: string }[]>`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'Sync'`;
-    const copied = columns.map((c) => (c.name === "id" ? "$1" : c.name === "name" ? "'Twin'" : `"${c.name}"`));
-    await db.$executeRawUnsafe(
-      `INSERT INTO "Sync" (${columns.map((c) => `"${c.name}"`).join(", ")}) SELECT ${copied.join(", ")} FROM "Sync" WHERE "id" = $2`,
-      twin.id,
-      fixture.syncId,
-    );
+    const twin = await fixture.addTwinSync();
     destination.beforeWrite = () => new Promise((resolve) => setTimeout(resolve, 5));
-    const runIds = [await fixture.queueRun(), `${twin.id}-run`];
-    await db.syncRun.create({ data: { id: runIds[1]!, workspaceId: fixture.workspaceId, syncId: twin.id, trigger: "MANUAL" } });
+    const runIds = [await fixture.queueRun(), await twin.queueRun()];
     const results = await Promise.all(runIds.map((runId) => runSyncRun({ runId, deps: fixture.deps(), io: directIo })));
     expect(results.map((r) => r.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
     // Each run may keep 3 in flight on its own (its cap is 4); together they still stay within the account's 3.

@@ -374,6 +374,8 @@ async function commitPage(session: StepSession, position: Position, work: PageWo
 
 /** Pages held between read and commit at most; a partial batch goes out when they are all waiting on it. */
 const MAX_OPEN_PAGES = 256;
+/** Settled pages waiting for their commit at most, before reading waits for the commits. */
+const MAX_QUEUED_COMMITS = 4;
 
 export type PagesResult = { done: boolean; processed: number };
 
@@ -450,17 +452,37 @@ export async function processPages(p: {
   const waitForOne = async () => {
     if (inFlight.size > 0) await Promise.race(inFlight);
   };
-  /** Commits settled pages at the head, in order. */
-  const commitReady = async () => {
-    while (!halt && failure === undefined && open.length > 0 && open[0]!.sealed && open[0]!.pending === 0) {
-      const head = open.shift()!;
-      const outcome = await commitPage(session, position, head);
-      if (!outcome.committed) halt = "lost";
-      else {
-        committed += 1;
-        if (outcome.cancelRequested) halt = "cancel";
+  // Commits run one after another in the background, so a page's transaction overlaps the next pages'
+  // comparing and sending; pages whose turn comes after a cancel, loss or failure stay uncommitted.
+  let committing: Promise<void> = Promise.resolve();
+  let queuedCommits = 0;
+  const uncommitted: PageWork[] = [];
+  const commitInOrder = (work: PageWork) => {
+    queuedCommits += 1;
+    committing = committing.then(async () => {
+      try {
+        if (halt || failure !== undefined) {
+          uncommitted.push(work);
+          return;
+        }
+        const outcome = await commitPage(session, position, work);
+        if (!outcome.committed) halt = "lost";
+        else {
+          committed += 1;
+          if (outcome.cancelRequested) halt = "cancel";
+        }
+      } catch (error) {
+        uncommitted.push(work);
+        failure ??= error;
+      } finally {
+        queuedCommits -= 1;
       }
-    }
+    });
+  };
+  /** Hands settled pages at the head to the commit chain, in order; waits when too many are queued. */
+  const commitReady = async () => {
+    while (!halt && failure === undefined && open.length > 0 && open[0]!.sealed && open[0]!.pending === 0) commitInOrder(open.shift()!);
+    if (queuedCommits > MAX_QUEUED_COMMITS) await committing;
   };
   const dispatch = async () => {
     if (batch.records.length === 0) return;
@@ -468,6 +490,8 @@ export async function processPages(p: {
       await waitForOne();
       await commitReady();
     }
+    // Commits of settled pages answer whether a cancel was requested: none goes unseen before a new batch.
+    if (queuedCommits > 0) await committing;
     // A cancel, failure or stop seen meanwhile: the batch stays unsent, its pages uncommitted (read again on resume).
     if (halt || failure !== undefined || p.shouldStop?.()) return;
     const { records, owners } = batch;
@@ -499,6 +523,7 @@ export async function processPages(p: {
       await commitReady();
     }
     await commitReady();
+    await committing;
   };
 
   let done = false;
@@ -544,11 +569,12 @@ export async function processPages(p: {
   } finally {
     await reading?.catch(() => {});
     if (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    await committing;
   }
 
   if (failure !== undefined) {
     // Keep what the destination already accepted, so a retry of these pages does not send it again.
-    const settled = open.flatMap((work) => {
+    const settled = [...uncommitted, ...open].flatMap((work) => {
       const { accepted, rejected } = splitResults(work.toSend, work.results);
       return stateWrites(accepted, rejected);
     });
@@ -561,7 +587,7 @@ export async function processPages(p: {
   }
   if (readFailure && !halt) throw readFailure.error;
   if (halt === "lost") return { done: false, processed: committed };
-  return { done: done && open.length === 0, processed: committed };
+  return { done: done && open.length === 0 && uncommitted.length === 0, processed: committed };
 }
 
 /**

@@ -217,6 +217,24 @@ describe("local runner", () => {
     expect(Math.max(...running)).toBe(2);
   });
 
+  it("runs a small sync of another workspace beside a workspace's long runs, not behind them", async () => {
+    const { destination, fixtures, deps } = await setup(users(40), 2);
+    const [busy, small] = [fixtures[0]!, fixtures[1]!];
+    const busyTwin = await busy.addTwinSync();
+    destination.beforeWrite = () => new Promise((resolve) => setTimeout(resolve, 40));
+    const longRuns = [await busy.queueRun(), await busyTwin.queueRun()];
+    const smallRun = await small.queueRun();
+    start(deps, { maxConcurrentRuns: 2 }).wake();
+    const finished = await Promise.all([...longRuns, smallRun].map((id) => waitForFinish(id)));
+    const [first, second, other] = [finished[0]!, finished[1]!, finished[2]!];
+    expect([first, second, other].map((r) => r.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
+    // One run per workspace at a time (2 slots): the small sync started before the busy workspace's second run.
+    const laterLong = [first, second].sort((a, b) => a.startedAt!.getTime() - b.startedAt!.getTime())[1]!;
+    expect(other.startedAt!.getTime()).toBeLessThan(laterLong.startedAt!.getTime());
+    const earlierLong = [first, second].find((r) => r !== laterLong)!;
+    expect(laterLong.startedAt!.getTime()).toBeGreaterThanOrEqual(earlierLong.finishedAt!.getTime());
+  });
+
   it("stops a running run after the page in progress when it is cancelled", async () => {
     const { destination, fixtures, deps } = await setup(users(60));
     const fixture = fixtures[0]!;

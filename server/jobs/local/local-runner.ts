@@ -20,6 +20,11 @@ export type LocalRunnerOptions = {
   pollMs?: number;
   /** Runs executed at once by this runner (default 2); never two of one sync. */
   maxConcurrentRuns?: number;
+  /**
+   * Runs of one workspace at once in this runner (default: one fewer than maxConcurrentRuns, at least 1),
+   * so one tenant's long runs cannot keep another's small sync waiting.
+   */
+  maxRunsPerWorkspace?: number;
   /** Lease length (default 60 s): a run is taken over this long after its runner stops renewing. */
   leaseMs?: number;
   /** Schedule tick interval (default 60 s); 0 turns the tick off. */
@@ -59,6 +64,7 @@ export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
   const config = {
     pollMs: options.pollMs ?? DEFAULTS.pollMs,
     maxConcurrentRuns: options.maxConcurrentRuns ?? DEFAULTS.maxConcurrentRuns,
+    maxRunsPerWorkspace: options.maxRunsPerWorkspace ?? Math.max(1, (options.maxConcurrentRuns ?? DEFAULTS.maxConcurrentRuns) - 1),
     leaseMs: options.leaseMs ?? DEFAULTS.leaseMs,
     scheduleTickMs: options.scheduleTickMs ?? DEFAULTS.scheduleTickMs,
     cleanupEveryMs: options.cleanupEveryMs ?? DEFAULTS.cleanupEveryMs,
@@ -67,7 +73,7 @@ export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
     pageTaskMs: options.pageTaskMs ?? DEFAULTS.pageTaskMs,
   };
   const runnerId = options.runnerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
-  const active = new Map<string, { syncId: string; done: Promise<void> }>();
+  const active = new Map<string, { syncId: string; workspaceId: string; done: Promise<void> }>();
   let stopping = false;
   let pumping: Promise<void> | null = null;
   let pumpAgain = false;
@@ -115,7 +121,14 @@ export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
     do {
       pumpAgain = false;
       while (!stopping && active.size < config.maxConcurrentRuns) {
-        const claim = await claimRun({ runnerId, leaseMs: config.leaseMs, skipSyncIds: [...active.values()].map((a) => a.syncId) });
+        const perWorkspace = new Map<string, number>();
+        for (const a of active.values()) perWorkspace.set(a.workspaceId, (perWorkspace.get(a.workspaceId) ?? 0) + 1);
+        const claim = await claimRun({
+          runnerId,
+          leaseMs: config.leaseMs,
+          skipSyncIds: [...active.values()].map((a) => a.syncId),
+          skipWorkspaceIds: [...perWorkspace].filter(([, n]) => n >= config.maxRunsPerWorkspace).map(([id]) => id),
+        });
         if (!claim) break;
         if (stopping) {
           await releaseLease({ runId: claim.id, runnerId });
@@ -127,7 +140,7 @@ export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
             active.delete(claim.id);
             if (!stopping) void pump();
           });
-        active.set(claim.id, { syncId: claim.syncId, done });
+        active.set(claim.id, { syncId: claim.syncId, workspaceId: claim.workspaceId, done });
       }
     } while (pumpAgain && !stopping);
   }

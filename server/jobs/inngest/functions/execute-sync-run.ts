@@ -13,6 +13,8 @@ import { runCancelRequested, runRequested } from "../events";
 
 /** Runs of one destination connection at once, so a destination's rate limits are shared fairly. */
 export const DESTINATION_CONCURRENCY = 2;
+/** Runs of one workspace at once. */
+export const WORKSPACE_CONCURRENCY = 2;
 
 type StepRun = { run: <T>(id: string, fn: () => Promise<T>) => Promise<unknown> };
 
@@ -44,8 +46,10 @@ export function createExecuteSyncRun(options: { deps: () => EngineDeps }) {
       triggers: [runRequested],
       // runSyncRun counts attempts on the run and fails it after the last one; this is only the ceiling.
       retries: RETRY_DEFAULTS.maxAttempts,
+      // Inngest takes two concurrency keys. One run per sync is already the database's rule (queueRun), so
+      // the keys are the workspace (fair scheduling: one tenant cannot take every slot) and the destination.
       concurrency: [
-        { key: "event.data.syncId", limit: 1 },
+        { key: "event.data.workspaceId", limit: WORKSPACE_CONCURRENCY },
         { key: "event.data.destinationId", limit: DESTINATION_CONCURRENCY },
       ],
       cancelOn: [{ event: runCancelRequested, match: "data.runId" }],
