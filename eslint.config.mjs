@@ -12,6 +12,15 @@ const database = {
   regex: "^(~/server/db|(\\.\\./)+db)(/|$)",
   message: "Connectors talk to external systems only; the sync engine passes them what they need from the database.",
 };
+// Services hand runs to the job runners through dispatch-run only; the runners call services, never the reverse.
+const jobsBeyondDispatch = {
+  regex: "^(~/server/jobs|(\\.\\./)+jobs)/(?!dispatch-run$)",
+  message: "Services reach server/jobs only through ~/server/jobs/dispatch-run (dispatchRun, dispatchRunCancel).",
+};
+const engineAndServices = {
+  regex: "^(~/server/(sync|services)|(\\.\\./)+(sync|services))(/|$)",
+  message: "Connectors sit below the engine and services: the sync engine drives them through the contract in types.ts.",
+};
 const upperLayers = {
   regex: "^(~/server/(services|api)|(\\.\\./)+(services|api))(/|$)",
   message: "The sync engine sits below services and the API: have the caller pass the data or a callback in.",
@@ -41,11 +50,31 @@ const config = defineConfig([
   },
   {
     files: ["server/services/**"],
-    rules: { "no-restricted-imports": ["error", { patterns: [hostFrameworks] }] },
+    rules: { "no-restricted-imports": ["error", { patterns: [hostFrameworks, jobsBeyondDispatch] }] },
   },
   {
     files: ["server/connectors/**"],
-    rules: { "no-restricted-imports": ["error", { patterns: [hostFrameworks, database] }] },
+    rules: { "no-restricted-imports": ["error", { patterns: [hostFrameworks, database, engineAndServices] }] },
+  },
+  {
+    // Components run in the browser bundle: server code reaches them through tRPC, types only.
+    files: ["components/**"],
+    ignores: ["**/*.test.ts", "**/*.test.tsx"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              // server/api/same-origin.ts is pure and names the header the browser client must send.
+              regex: "^(~/server|(\\.\\./)+server)(?!/api/same-origin$)(/|$)",
+              allowTypeImports: true,
+              message: "Components may only `import type` from server/: values come through tRPC.",
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ["server/sync/**"],

@@ -9,7 +9,6 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, CardBody } from "~/components/ui/card";
 import { Field, Input } from "~/components/ui/field";
-import { safeCallbackPath } from "~/server/lib/callback-url";
 import { OauthButtons } from "./oauth-buttons";
 
 type Values = { email: string; password: string };
@@ -26,7 +25,8 @@ export function SignInForm({ callbackUrl, oauthProviders, initialError }: { call
       setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "Wrong email or password.");
       return;
     }
-    router.replace(safeCallbackPath(callbackUrl, window.location.origin));
+    // The page passed callbackUrl through safeCallbackPath (server/lib/callback-url.ts): an on-site path.
+    router.replace(callbackUrl);
     router.refresh();
   });
 

@@ -11,7 +11,6 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Card, CardBody } from "~/components/ui/card";
 import { Field, Input } from "~/components/ui/field";
-import { safeCallbackPath } from "~/server/lib/callback-url";
 import { OauthButtons } from "./oauth-buttons";
 
 type Values = { name: string; email: string; password: string };
@@ -39,7 +38,8 @@ export function SignUpForm({ callbackUrl, oauthProviders, defaultEmail }: { call
       setError(result.error);
       return;
     }
-    router.replace(safeCallbackPath(callbackUrl, window.location.origin));
+    // The page passed callbackUrl through safeCallbackPath (server/lib/callback-url.ts): an on-site path.
+    router.replace(callbackUrl);
     router.refresh();
   });
 

@@ -15,7 +15,7 @@ import { createConnection } from "~/server/services/connections/create-connectio
 import { createSync } from "~/server/services/syncs/create-sync";
 import { signUpUser } from "~/server/services/users/sign-up-user";
 import { createWorkspace } from "~/server/services/workspaces/create-workspace";
-import { executeRun } from "~/server/sync/engine";
+import { directIo, runSyncRun } from "~/server/jobs/run-sync-run";
 import { createEngineDeps } from "./engine-deps";
 
 type Sim = { url: string; close(): Promise<void> };
@@ -64,7 +64,7 @@ async function run(syncId: string) {
   const db = await getDb();
   const runId = createId("run");
   await db.syncRun.create({ data: { id: runId, workspaceId, syncId, trigger: "MANUAL" } });
-  await executeRun({ runId, deps: createEngineDeps({ delivery: { baseDelayMs: 1, maxDelayMs: 5 } }) });
+  await runSyncRun({ runId, deps: createEngineDeps({ delivery: { baseDelayMs: 1, maxDelayMs: 5 } }), io: directIo });
   const r = await db.syncRun.findUniqueOrThrow({ where: { id: runId }, include: { errors: true } });
   return {
     status: r.status,

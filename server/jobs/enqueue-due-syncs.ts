@@ -6,7 +6,7 @@
  */
 import { getDb } from "~/server/db/client";
 import { logger } from "~/server/lib/logger";
-import { lockSync, queueRunForLockedSync, type QueuedRun } from "~/server/services/sync-runs/queue-run";
+import { lockSync, queueRunForLockedSync, type QueuedRun } from "~/server/sync/queue-run";
 import { ZSchedule } from "~/server/sync/definition";
 import { appendRunLog } from "~/server/sync/run-status";
 import { computeNextRunAt } from "~/server/sync/schedule";

@@ -97,26 +97,26 @@ function describeRequestError(label: string, error: DestinationRequestError): st
   return `${label} refused the request${status}: ${error.message}`;
 }
 
-/**
- * Delivers records and answers one RecordResult per sent record (oversized ones are returned apart and
- * never sent). Throws DeliveryError (carrying the answers of the batches that completed) when the
- * destination fails as a whole, a write throws, or the signal aborts.
- */
-export async function deliverRecords(p: {
+export type BatchSender = {
+  /** Sends one batch (within the object's limits) and answers one result per record, splitting a batch refused as a whole. */
+  send(records: OutRecord[]): Promise<RecordResult[]>;
+  readonly requests: number;
+  readonly retries: number;
+};
+
+/** One run's sender: retries with backoff (never sooner than Retry-After) and splits batches refused as a whole. */
+export function createBatchSender(p: {
   destination: AnyDestination;
   config: unknown;
   object: DestinationObject;
   behavior: Behavior;
-  records: OutRecord[];
   signal?: AbortSignal;
   options?: DeliveryOptions;
-}): Promise<{ results: RecordResult[]; oversized: OversizedRecord[]; requests: number; retries: number }> {
+}): BatchSender {
   const { destination, object } = p;
   const options = { ...DELIVERY_DEFAULTS, ...p.options };
   const sleep = options.sleep ?? sleepFor;
   const random = options.random ?? Math.random;
-  const { batches, oversized } = planBatches({ destination, object, records: p.records });
-  const results: RecordResult[] = [];
   let requests = 0;
   let retries = 0;
 
@@ -168,7 +168,42 @@ export async function deliverRecords(p: {
     }
   };
 
-  const workers = Math.max(1, Math.min(options.maxInFlight, object.limits.maxConcurrency, batches.length));
+  return {
+    send: sendBatch,
+    get requests() {
+      return requests;
+    },
+    get retries() {
+      return retries;
+    },
+  };
+}
+
+/** How many requests one run keeps in flight: its own cap, within the object's per-account limit. */
+export function runInFlightLimit(object: DestinationObject, options?: DeliveryOptions): number {
+  return Math.max(1, Math.min(options?.maxInFlight ?? DELIVERY_DEFAULTS.maxInFlight, object.limits.maxConcurrency));
+}
+
+/**
+ * Delivers records and answers one RecordResult per sent record (oversized ones are returned apart and
+ * never sent). Throws DeliveryError (carrying the answers of the batches that completed) when the
+ * destination fails as a whole, a write throws, or the signal aborts.
+ */
+export async function deliverRecords(p: {
+  destination: AnyDestination;
+  config: unknown;
+  object: DestinationObject;
+  behavior: Behavior;
+  records: OutRecord[];
+  signal?: AbortSignal;
+  options?: DeliveryOptions;
+}): Promise<{ results: RecordResult[]; oversized: OversizedRecord[]; requests: number; retries: number }> {
+  const { destination, object } = p;
+  const sender = createBatchSender(p);
+  const sendBatch = sender.send;
+  const { batches, oversized } = planBatches({ destination, object, records: p.records });
+  const results: RecordResult[] = [];
+  const workers = Math.min(runInFlightLimit(object, p.options), Math.max(1, batches.length));
   let next = 0;
   let failure: unknown;
   const work = async () => {
@@ -186,5 +221,5 @@ export async function deliverRecords(p: {
     if (failure instanceof DeliveryError) throw new DeliveryError(failure.message, results, { cause: failure.cause });
     throw new DeliveryError(failure instanceof Error ? failure.message : String(failure), results, { cause: failure });
   }
-  return { results, oversized, requests, retries };
+  return { results, oversized, requests: sender.requests, retries: sender.retries };
 }

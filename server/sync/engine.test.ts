@@ -3,7 +3,8 @@ import { DestinationRequestError } from "~/server/connectors/errors";
 import type { Row, SourceColumn } from "~/server/connectors/types";
 import { getDb } from "~/server/db/client";
 import type { SyncSettings } from "./definition";
-import { cleanupOldRunData, executeRun, finalizeRun, prepareRun, processNextPage } from "./engine";
+import { directIo, runSyncRun } from "~/server/jobs/run-sync-run";
+import { cleanupOldRunData } from "./engine";
 import { requestRunCancel } from "./run-status";
 import { createFakeDestination, createFakeSource, type FakeDestination, type FakeSource } from "./testing/fake-connectors";
 import { createSyncFixture } from "./testing/sync-fixture";
@@ -73,7 +74,7 @@ async function setup(p: {
   const run = async (options?: { fullResync?: boolean }) => {
     const runId = await fixture.queueRun(options);
     destination.requests.length = 0;
-    const result = await executeRun({ runId, deps: fixture.deps() });
+    const result = await runSyncRun({ runId, deps: fixture.deps(), io: directIo });
     return { runId, status: result.status, run: await readRun(runId) };
   };
   return { source, destination, fixture, run };
@@ -93,10 +94,12 @@ describe("sync engine: change detection", () => {
     const messages = first.run.logs.map((l) => l.message);
     expect(messages).toContain("Page 1: read 1000, created 1000, updated 0, unchanged 0");
     expect(messages.some((m) => m.startsWith("Preparing: Fake source public.rows (2500 rows"))).toBe(true);
-    expect(messages.at(-1)).toMatch(/^Finished in .* after 3 pages: read 2500, created 2500, updated 0, unchanged 0/);
+    // The one run sequence ends with the read-back verification, after the run finished.
+    expect(messages.at(-2)).toMatch(/^Finished in .* after 3 pages: read 2500, created 2500, updated 0, unchanged 0/);
+    expect(messages.at(-1)).toBe("Verification: Fake destination has no read API to verify delivered data");
     const db = await getDb();
     const state = await db.syncRecordState.findUniqueOrThrow({ where: { syncId_recordKey: { syncId: first.run.syncId, recordKey: userId(7) } } });
-    expect(state.payloadHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(state.payloadHash).toMatch(/^[0-9a-f]{40}$/);
     expect(state.externalId).toBe(`ext-${userId(7)}`);
 
     const second = await run();
@@ -312,7 +315,8 @@ describe("sync engine: delivery", () => {
 
 describe("sync engine: cancel, crash and resume", () => {
   it("cancels a queued run at once and a running run after its current page", async () => {
-    const { destination, fixture } = await setup({ rows: makeUsers(50), pageSize: 10 });
+    // One batch per page, one in flight: the cancel is seen when page 1 commits, before batch 2 goes out.
+    const { destination, fixture } = await setup({ rows: makeUsers(50), pageSize: 10, destination: { maxBatchRecords: 10 } });
     const queued = await fixture.queueRun();
     expect(await requestRunCancel({ runId: queued, workspaceId: fixture.workspaceId })).toBe("cancelled");
     expect((await readRun(queued)).status).toBe("CANCELLED");
@@ -321,7 +325,7 @@ describe("sync engine: cancel, crash and resume", () => {
     destination.beforeWrite = async (_records, n) => {
       if (n === 1) expect(await requestRunCancel({ runId, workspaceId: fixture.workspaceId })).toBe("requested");
     };
-    const result = await executeRun({ runId, deps: fixture.deps() });
+    const result = await runSyncRun({ runId, deps: fixture.deps({ delivery: { maxInFlight: 1 } }), io: directIo });
     expect(result.status).toBe("CANCELLED");
     const run = await readRun(runId);
     expect(run.pagesCommitted).toBe(1);
@@ -332,30 +336,25 @@ describe("sync engine: cancel, crash and resume", () => {
   it("resumes a run whose process died from its last committed page, sending at most one batch twice", async () => {
     const { source, destination, fixture } = await setup({ rows: makeUsers(500), pageSize: 100, destination: { maxBatchRecords: 25 } });
     const runId = await fixture.queueRun();
-    const deps = fixture.deps({ delivery: { maxInFlight: 1, sleep: async () => {} } });
-
-    expect(await prepareRun({ runId, deps })).toEqual({ done: false });
-    expect(await processNextPage({ runId, deps })).toEqual({ done: false });
-    expect(await processNextPage({ runId, deps })).toEqual({ done: false });
-    // Page 3: the destination stores the second batch, then the process dies before the page commits.
-    const requestsBefore = destination.requests.length;
+    const crash = new AbortController();
+    // Page 3 (requests 9 to 12): the destination stores its second batch, then the process dies before the page commits.
     destination.afterStore = (_records, n) => {
-      if (n === requestsBefore + 2) throw new Error("process killed");
+      if (n !== 10) return;
+      crash.abort(new Error("process killed"));
+      throw new Error("process killed");
     };
-    await expect(processNextPage({ runId, deps })).rejects.toThrow("process killed");
+    await expect(runSyncRun({ runId, deps: fixture.deps({ delivery: { maxInFlight: 1 }, signal: crash.signal }), io: directIo })).rejects.toThrow("process killed");
     destination.afterStore = undefined;
     const crashed = await readRun(runId);
     expect(crashed.status).toBe("RUNNING");
     expect(crashed.pagesCommitted).toBe(2);
 
     // A new process picks the run up again.
-    expect(await prepareRun({ runId, deps })).toEqual({ done: false });
-    let step = { done: false };
-    while (!step.done) step = await processNextPage({ runId, deps });
-    expect(await finalizeRun({ runId, deps })).toEqual({ status: "SUCCEEDED" });
+    expect(await runSyncRun({ runId, deps: fixture.deps({ delivery: { maxInFlight: 1 } }), io: directIo })).toMatchObject({ status: "SUCCEEDED" });
 
     const run = await readRun(runId);
-    expect(run.attempt).toBe(2);
+    // A process that died is not a failed attempt: only recorded failures count.
+    expect(run.attempt).toBe(1);
     expect(run.rowsRead).toBe(500);
     expect(run.rowsCreated + run.rowsUnchanged).toBe(500);
     expect(destination.profiles.size).toBe(500);
@@ -367,21 +366,21 @@ describe("sync engine: cancel, crash and resume", () => {
     expect(twice.length).toBeGreaterThan(0);
     expect(twice.length).toBeLessThanOrEqual(25);
     expect([...sendsPerKey.values()].every((n) => n <= 2)).toBe(true);
-    expect(run.logs.some((l) => l.message === "Resuming after page 2 (attempt 2)")).toBe(true);
+    expect(run.logs.some((l) => l.message === "Resuming after page 2 (attempt 1)")).toBe(true);
     expect(source.reads.every((r) => r.limit <= 101)).toBe(true);
   });
 
-  it("leaves a run aborted by its runner RUNNING, and the next executeRun finishes it", async () => {
-    const { destination, fixture } = await setup({ rows: makeUsers(60), pageSize: 20 });
+  it("leaves a run aborted by its runner RUNNING, and the next runSyncRun finishes it", async () => {
+    const { destination, fixture } = await setup({ rows: makeUsers(60), pageSize: 20, destination: { maxBatchRecords: 20 } });
     const runId = await fixture.queueRun();
     const controller = new AbortController();
     destination.beforeWrite = (_records, n) => {
       if (n === 2) controller.abort(new Error("runner stopping"));
     };
-    expect(await executeRun({ runId, deps: fixture.deps({ signal: controller.signal }) })).toEqual({ status: "RUNNING" });
-    expect((await readRun(runId)).pagesCommitted).toBe(2);
+    await expect(runSyncRun({ runId, deps: fixture.deps({ signal: controller.signal, delivery: { maxInFlight: 1 } }), io: directIo })).rejects.toThrow("runner stopping");
+    expect(await readRun(runId)).toMatchObject({ status: "RUNNING", pagesCommitted: 2 });
     destination.beforeWrite = undefined;
-    expect(await executeRun({ runId, deps: fixture.deps() })).toEqual({ status: "SUCCEEDED" });
+    expect(await runSyncRun({ runId, deps: fixture.deps(), io: directIo })).toMatchObject({ status: "SUCCEEDED" });
     const run = await readRun(runId);
     expect(counts(run)).toMatchObject({ read: 60, created: 60, unchanged: 0 });
     expect(destination.profiles.size).toBe(60);
@@ -398,6 +397,32 @@ describe("sync engine: cancel, crash and resume", () => {
     expect(destination.maxInFlightSeen).toBeLessThanOrEqual(4);
     expect(destination.maxInFlightSeen).toBeGreaterThan(1);
     expect(result.run.pagesCommitted).toBe(12);
+  });
+});
+
+describe("sync engine: pipelined delivery", () => {
+  it("fills batches across pages: 1% changed goes out in full batches, not one per page", async () => {
+    const { source, destination, run } = await setup({ rows: makeUsers(2000), pageSize: 100, destination: { maxBatchRecords: 10 } });
+    await run();
+    for (let i = 0; i < 2000; i += 100) source.rows[i]!.email = `changed${i}@example.com`;
+    const changed = await run();
+    expect(counts(changed.run)).toMatchObject({ read: 2000, updated: 20, unchanged: 1980 });
+    // 20 pages each held one change: 2 uploads of 10.
+    expect(destination.requests.map((r) => r.records.length)).toEqual([10, 10]);
+    expect(changed.run.pagesCommitted).toBe(20);
+    expect(changed.run.logs.filter((l) => l.step === "page")).toHaveLength(20);
+  });
+
+  it("shares the account's concurrency between runs of one destination connection", async () => {
+    const { destination, fixture } = await setup({ rows: makeUsers(400), pageSize: 50, destination: { maxBatchRecords: 10, maxConcurrency: 3 } });
+    const twin = await fixture.addTwinSync();
+    destination.beforeWrite = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const runIds = [await fixture.queueRun(), await twin.queueRun()];
+    const results = await Promise.all(runIds.map((runId) => runSyncRun({ runId, deps: fixture.deps(), io: directIo })));
+    expect(results.map((r) => r.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+    // Each run may keep 3 in flight on its own (its cap is 4); together they still stay within the account's 3.
+    expect(destination.maxInFlightSeen).toBe(3);
+    expect(destination.requests).toHaveLength(80);
   });
 });
 

@@ -1,17 +1,20 @@
 /**
- * The sync engine as step functions. Each step reloads the run, the sync and the connections from the
- * database, so Inngest can run every step in a different process and a runner can resume a run whose
- * process died: everything a later step needs is committed at the end of the step before it.
+ * The sync engine's steps: prepare, page steps, finalize. runSyncRun (server/jobs/run-sync-run.ts) is
+ * the one sequence that drives them on every runner. Each step loads the run, the sync and the
+ * connections from the database once, so Inngest can run every step in a different process and a runner
+ * can resume a run whose process died: everything a later step needs is committed page by page.
  */
-import { type DestinationConnector, type DestinationObject, FILE_ROOT_KEY, type FieldProblem, type OutRecord, type RecordResult, type SourceColumn, type SourceConnector } from "~/server/connectors/types";
+import { type DestinationConnector, type DestinationObject, FILE_ROOT_KEY, type FieldProblem, type OutRecord, type RecordResult, type Row, type SourceColumn, type SourceConnector } from "~/server/connectors/types";
 import { getDb } from "~/server/db/client";
 import type { RunStatus, Sync, SyncRun } from "~/server/db/generated/client";
-import { createRecordBuilder, formatKey } from "./build-record";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { createRecordBuilder, formatKey, type RecordBuilder } from "./build-record";
+import { decodeCursor, encodeCursor, type PageCursor } from "./cursor";
 import { parseStoredSettings, validateSyncDefinition, type SyncSettings } from "./definition";
-import { DeliveryError, deliverRecords, type DeliveryOptions } from "./deliver";
-import { hashPayload } from "./hash";
-import { appendRunLog, recordErrors, transitionRun, type DbClient, type RecordErrorInput } from "./run-status";
+import { acquireAccountSlot } from "./account-slots";
+import { createBatchSender, runInFlightLimit, type DeliveryOptions } from "./deliver";
+import { hashPayload, matchesStoredHash } from "./hash";
+import { lookupStates, saveStates, type StateWrite } from "./record-state";
+import { appendRunLog, cancelRun, failRun, recordErrors, transitionRun, type RecordErrorInput } from "./run-status";
 
 export type ConnectorLookup = {
   source(type: string): SourceConnector<unknown>;
@@ -107,12 +110,6 @@ function describeModel(settings: SyncSettings): string {
   return settings.model.type === "table" ? `${settings.model.schema}.${settings.model.table}` : "SQL query";
 }
 
-async function cancelRun(runId: string, client?: DbClient): Promise<void> {
-  if (await transitionRun({ runId, from: ["QUEUED", "RUNNING"], to: "CANCELLED", client })) {
-    await appendRunLog(runId, "info", "cancel", "Cancelled", client);
-  }
-}
-
 /**
  * Starts (QUEUED → RUNNING) or resumes (already RUNNING) a run: checks the definition against the model
  * and destination, clears the state for a full resync and counts the rows. Answers done when there is
@@ -130,8 +127,8 @@ export async function prepareRun(p: { runId: string; deps: EngineDeps }): Promis
     run = await loadRun(p.runId);
     if (run.status !== "RUNNING") return { done: true };
   } else if (run.status === "RUNNING") {
-    await db.syncRun.updateMany({ where: { id: run.id, status: "RUNNING" }, data: { attempt: { increment: 1 } } });
-    await appendRunLog(run.id, "info", "prepare", `Resuming after page ${run.pagesCommitted} (attempt ${run.attempt + 1})`);
+    // `attempt` counts failed attempts (see runSyncRun), not resumes: a runner that stopped or died is not a failure.
+    await appendRunLog(run.id, "info", "prepare", `Resuming after page ${run.pagesCommitted} (attempt ${run.attempt})`);
   } else {
     return { done: true };
   }
@@ -185,24 +182,6 @@ async function isFirstRunSkippingRows(run: RunWithSync, settings: SyncSettings):
   return finished === 0;
 }
 
-async function saveAcceptedStates(tx: DbClient, run: RunWithSync, accepted: { key: string; hash: string; externalId?: string }[]): Promise<void> {
-  if (accepted.length === 0) return;
-  const rows = JSON.stringify(accepted.map((a) => ({ k: a.key, h: a.hash, e: a.externalId ?? null })));
-  await tx.$executeRaw`INSERT INTO "SyncRecordState" ("syncId", "recordKey", "workspaceId", "payloadHash", "rejectedAt", "externalId", "updatedAt")
-    SELECT ${run.syncId}, x.k, ${run.workspaceId}, x.h, NULL, x.e, now() FROM jsonb_to_recordset(${rows}::jsonb) AS x(k text, h text, e text)
-    ON CONFLICT ("syncId", "recordKey") DO UPDATE SET "payloadHash" = EXCLUDED."payloadHash", "rejectedAt" = NULL,
-      "externalId" = COALESCE(EXCLUDED."externalId", "SyncRecordState"."externalId"), "updatedAt" = now()`;
-}
-
-/** Rejected keys keep their last accepted hash, so the next run sends them again. */
-async function saveRejectedStates(tx: DbClient, run: RunWithSync, keys: string[]): Promise<void> {
-  if (keys.length === 0) return;
-  const rows = JSON.stringify(keys.map((k) => ({ k })));
-  await tx.$executeRaw`INSERT INTO "SyncRecordState" ("syncId", "recordKey", "workspaceId", "payloadHash", "rejectedAt", "updatedAt")
-    SELECT ${run.syncId}, x.k, ${run.workspaceId}, NULL, now(), now() FROM jsonb_to_recordset(${rows}::jsonb) AS x(k text)
-    ON CONFLICT ("syncId", "recordKey") DO UPDATE SET "rejectedAt" = now(), "updatedAt" = now()`;
-}
-
 function splitResults(sent: Map<string, Classified>, results: RecordResult[]) {
   const accepted: { key: string; hash: string; externalId?: string; item: Classified }[] = [];
   const rejected: (Extract<RecordResult, { status: "rejected" }> & { item: Classified })[] = [];
@@ -215,6 +194,13 @@ function splitResults(sent: Map<string, Classified>, results: RecordResult[]) {
   return { accepted, rejected };
 }
 
+function stateWrites(accepted: { key: string; hash: string; externalId?: string }[], rejected: { key: string }[]): StateWrite[] {
+  return [
+    ...accepted.map((a) => ({ key: a.key, hash: a.hash, externalId: a.externalId ?? null, rejected: false })),
+    ...rejected.map((r) => ({ key: r.key, hash: null, rejected: true })),
+  ];
+}
+
 function formatPageLog(page: number, counts: PageCounts, skipped: boolean): string {
   const parts = [`read ${counts.read}`, `created ${counts.created}`, `updated ${counts.updated}`, `unchanged ${counts.unchanged}`];
   if (counts.invalid) parts.push(`invalid ${counts.invalid}`);
@@ -223,129 +209,140 @@ function formatPageLog(page: number, counts: PageCounts, skipped: boolean): stri
   return `Page ${page}: ${parts.join(", ")}${skipped ? " (initial sync skipped: rows marked as seen, nothing sent)" : ""}`;
 }
 
-/**
- * Reads, compares, sends and commits one page. Answers done after the last page, or when the run is no
- * longer running (cancelled here when a cancel was requested).
- */
-export async function processNextPage(p: { runId: string; deps: EngineDeps }): Promise<StepResult> {
-  p.deps.signal?.throwIfAborted();
-  const db = await getDb();
-  const run = await loadRun(p.runId);
-  if (run.status === "QUEUED") throw new Error(`Run ${run.id} has not been prepared`);
-  if (run.status !== "RUNNING") return { done: true };
-  if (run.cancelRequested) {
-    await cancelRun(run.id);
-    return { done: true };
-  }
-  const context = await loadRunContext(run, p.deps);
-  const { settings, source, destination, object } = context;
-  const keyColumn = settings.syncKey.column;
-  const isEvent = object.type === "event";
-  const signal = p.deps.signal;
+/** Where a step is in the model: the committed cursor and page count, advanced as pages commit. */
+type Position = { cursor: PageCursor | null; pagesCommitted: number };
 
-  const columns = settings.syncAllColumns ? await source.describeModel({ config: context.sourceConfig, model: settings.model, signal }) : [];
-  const builder = createRecordBuilder({ settings, object, columns });
-  const cursor = decodeCursor(run.cursor);
-  const limit = (p.deps.pageSize ?? DEFAULT_PAGE_SIZE) + (cursor?.seen ?? 0);
-  const rows = await source.readPage({ config: context.sourceConfig, model: settings.model, keyColumn, after: cursor?.value, limit, signal });
-  const done = rows.length < limit;
+type ReadResult = { rows: Row[]; limit: number; done: boolean };
 
+/** What a step works with, loaded once for all of its pages. */
+type StepSession = {
+  run: RunWithSync;
+  context: RunContext;
+  builder: RecordBuilder;
+  skipRows: boolean;
+  deps: EngineDeps;
+};
+
+function readAfter(session: StepSession, cursor: PageCursor | null): Promise<ReadResult> {
+  const { context, deps } = session;
+  const limit = (deps.pageSize ?? DEFAULT_PAGE_SIZE) + (cursor?.seen ?? 0);
+  return context.source
+    .readPage({ config: context.sourceConfig, model: context.settings.model, keyColumn: context.settings.syncKey.column, after: cursor?.value, limit, signal: deps.signal })
+    .then((rows) => ({ rows, limit, done: rows.length < limit }));
+}
+
+/** The cursor after a page, computed from its rows alone, so the next read can start before the page commits. */
+function cursorAfter(keyColumn: string, cursor: PageCursor | null, rows: Row[]): PageCursor | null {
   const cursorKey = cursor ? formatKey(cursor.value) : null;
-  let toSkip = cursor?.seen ?? 0;
   let last = { key: cursorKey, value: cursor?.value, seen: 0 };
-  const counts: PageCounts = { read: 0, invalid: 0, unchanged: 0, created: 0, updated: 0, rejected: 0, retried: 0 };
-  const errors: RecordErrorInput[] = [];
-  const keysInPage = new Set<string>();
-  const built: { key: string; record: OutRecord }[] = [];
-  const invalidate = (key: string, problems: FieldProblem[]) => {
-    counts.invalid += 1;
-    for (const problem of problems) errors.push({ kind: "INVALID", recordKey: key, field: problem.field, reason: problem.reason, code: problem.code });
-  };
-
   for (const row of rows) {
     const raw = row[keyColumn];
     const key = formatKey(raw);
-    // Sources leave null keys out of pages; finalizeRun reports them.
     if (key === null) continue;
     last = key === last.key ? { ...last, seen: last.seen + 1 } : { key, value: raw, seen: 1 };
+  }
+  if (last.key === null) return cursor;
+  const seen = last.key === cursorKey ? Math.max(last.seen, cursor?.seen ?? 0) : last.seen;
+  return { value: last.value, seen };
+}
+
+/** A page between its read and its commit: what it counted, and the records it still waits on. */
+type PageWork = {
+  rows: Row[];
+  done: boolean;
+  cursorBefore: PageCursor | null;
+  counts: PageCounts;
+  errors: RecordErrorInput[];
+  toSend: Map<string, Classified>;
+  seenWithoutSending: { key: string; hash: string }[];
+  results: RecordResult[];
+  /** Records sent or to be sent whose answer has not come back. */
+  pending: number;
+  /** Every record of the page is in a batch: it may commit once pending is 0. */
+  sealed: boolean;
+};
+
+/** Reads nothing from the destination: builds, validates and compares a page against the saved states. */
+async function classifyPage(session: StepSession, cursor: PageCursor | null, read: ReadResult): Promise<PageWork> {
+  const { run, context, builder, skipRows } = session;
+  const { settings, destination, object } = context;
+  const keyColumn = settings.syncKey.column;
+  const isEvent = object.type === "event";
+  const { rows, done } = read;
+
+  const cursorKey = cursor ? formatKey(cursor.value) : null;
+  let toSkip = cursor?.seen ?? 0;
+  const work: PageWork = {
+    rows,
+    done,
+    cursorBefore: cursor,
+    counts: { read: 0, invalid: 0, unchanged: 0, created: 0, updated: 0, rejected: 0, retried: 0 },
+    errors: [],
+    toSend: new Map(),
+    seenWithoutSending: [],
+    results: [],
+    pending: 0,
+    sealed: false,
+  };
+  const { counts } = work;
+  const keysInPage = new Set<string>();
+  const built: { key: string; record: OutRecord }[] = [];
+
+  for (const row of rows) {
+    const key = formatKey(row[keyColumn]);
+    // Sources leave null keys out of pages; finalizeRun reports them.
+    if (key === null) continue;
     if (key === cursorKey && toSkip > 0) {
       toSkip -= 1;
       continue;
     }
     counts.read += 1;
     if (key === cursorKey || keysInPage.has(key)) {
-      invalidate(key, [{ field: keyColumn, reason: `duplicate sync key '${key}' in column ${keyColumn}: only the first row with this key is synced` }]);
+      invalidate(work, key, [{ field: keyColumn, reason: `duplicate sync key '${key}' in column ${keyColumn}: only the first row with this key is synced` }]);
       continue;
     }
     keysInPage.add(key);
     const result = builder.build(row);
     if (!result.record) {
-      invalidate(key, result.problems);
+      invalidate(work, key, result.problems);
       continue;
     }
     const problems = destination.validateRecord({ object, behavior: settings.behavior, record: result.record });
-    if (problems.length > 0) invalidate(key, problems);
+    if (problems.length > 0) invalidate(work, key, problems);
     else built.push({ key, record: result.record });
   }
 
-  const skipRows = await isFirstRunSkippingRows(run, settings);
-  const states = built.length
-    ? await db.syncRecordState.findMany({
-        where: { syncId: run.syncId, recordKey: { in: built.map((b) => b.key) } },
-        select: { recordKey: true, payloadHash: true, rejectedAt: true },
-      })
-    : [];
-  const stateByKey = new Map(states.map((s) => [s.recordKey, s]));
-  const seenWithoutSending: { key: string; hash: string }[] = [];
-  const toSend = new Map<string, Classified>();
-  const updateOnly = context.settings.behavior === "update";
+  const stateByKey = await lookupStates(await getDb(), run.syncId, built.map((b) => b.key));
+  const updateOnly = settings.behavior === "update";
   for (const { key, record } of built) {
     const hash = hashPayload(record);
     const state = stateByKey.get(key);
     if (skipRows) {
-      seenWithoutSending.push({ key, hash });
+      work.seenWithoutSending.push({ key, hash });
       counts.unchanged += 1;
       continue;
     }
-    const retried = Boolean(state?.rejectedAt);
+    const retried = Boolean(state?.rejected);
     // Update Only never creates: a key this sync has not delivered yet is still sent as an update.
-    if (!state || state.payloadHash === null) toSend.set(key, { record, hash, change: updateOnly ? "update" : "create", retried });
+    if (!state || state.payloadHash === null) work.toSend.set(key, { record, hash, change: updateOnly ? "update" : "create", retried });
     // An event goes out once per key, whatever changes later.
-    else if (isEvent || state.payloadHash === hash) counts.unchanged += 1;
-    else toSend.set(key, { record, hash, change: "update", retried });
+    else if (isEvent || matchesStoredHash(record, hash, state.payloadHash)) counts.unchanged += 1;
+    else work.toSend.set(key, { record, hash, change: "update", retried });
   }
+  return work;
+}
 
-  let results: RecordResult[] = [];
-  if (toSend.size > 0) {
-    try {
-      const delivery = await deliverRecords({
-        destination,
-        config: context.destinationConfig,
-        object,
-        behavior: settings.behavior,
-        records: [...toSend.values()].map((c) => c.record),
-        signal,
-        options: p.deps.delivery,
-      });
-      results = delivery.results;
-      for (const { record, bytes, limit: max } of delivery.oversized) {
-        toSend.delete(record.key);
-        invalidate(record.key, [{ reason: `record is ${bytes} bytes, over ${destination.label}'s limit of ${max} bytes per record` }]);
-      }
-    } catch (error) {
-      if (!(error instanceof DeliveryError)) throw error;
-      // Keep what the destination already accepted, so a retry of this page does not send it again.
-      const { accepted, rejected } = splitResults(toSend, error.completed);
-      await db.$transaction(async (tx) => {
-        await saveAcceptedStates(tx, run, accepted);
-        await saveRejectedStates(tx, run, rejected.map((r) => r.key));
-      });
-      throw error;
-    }
-  }
+function invalidate(work: PageWork, key: string, problems: FieldProblem[]): void {
+  work.counts.invalid += 1;
+  for (const problem of problems) work.errors.push({ kind: "INVALID", recordKey: key, field: problem.field, reason: problem.reason, code: problem.code });
+}
 
-  const { accepted, rejected } = splitResults(toSend, results);
-  for (const item of toSend.values()) if (item.retried) counts.retried += 1;
+/** Commits a settled page: counts, cursor, states, errors and its log line, in one transaction. */
+async function commitPage(session: StepSession, position: Position, work: PageWork): Promise<{ committed: boolean; cancelRequested: boolean }> {
+  const { run, skipRows, context } = session;
+  const { counts, errors } = work;
+  const { accepted, rejected } = splitResults(work.toSend, work.results);
+  for (const item of work.toSend.values()) if (item.retried) counts.retried += 1;
   for (const a of accepted) {
     if (a.item.change === "create") counts.created += 1;
     else counts.updated += 1;
@@ -353,39 +350,248 @@ export async function processNextPage(p: { runId: string; deps: EngineDeps }): P
   counts.rejected = rejected.length;
   for (const r of rejected) errors.push({ kind: "REJECTED", recordKey: r.key, field: r.field, reason: r.message, code: r.code });
 
-  if (counts.read === 0) {
-    // Only rows committed before: the end of the model. A full page of them would mean the source ignored `after`.
-    if (!done) throw new Error(`${source.label} returned the same rows again instead of the rows after the cursor`);
-    return { done: true };
-  }
-  const page = run.pagesCommitted + 1;
-  const seen = last.key === cursorKey ? Math.max(last.seen, cursor?.seen ?? 0) : last.seen;
-  const nextCursor = encodeCursor({ value: last.value, seen });
-
-  const committed = await db.$transaction(async (tx) => {
+  const page = position.pagesCommitted + 1;
+  const nextCursor = cursorAfter(context.settings.syncKey.column, work.cursorBefore, work.rows);
+  const db = await getDb();
+  const outcome = await db.$transaction(async (tx) => {
     // Guarded on pagesCommitted: if another worker committed this page meanwhile, this one is dropped.
-    const { count } = await tx.syncRun.updateMany({
-      where: { id: run.id, status: "RUNNING", pagesCommitted: run.pagesCommitted },
-      data: {
-        rowsRead: { increment: counts.read },
-        rowsInvalid: { increment: counts.invalid },
-        rowsUnchanged: { increment: counts.unchanged },
-        rowsCreated: { increment: counts.created },
-        rowsUpdated: { increment: counts.updated },
-        rowsRejected: { increment: counts.rejected },
-        rowsRetried: { increment: counts.retried },
-        pagesCommitted: { increment: 1 },
-        cursor: nextCursor,
-      },
-    });
-    if (count === 0) return false;
-    await saveAcceptedStates(tx, run, [...accepted, ...seenWithoutSending]);
-    await saveRejectedStates(tx, run, rejected.map((r) => r.key));
+    const updated = await tx.$queryRaw<{ cancelRequested: boolean }[]>`UPDATE "SyncRun" SET
+        "rowsRead" = "rowsRead" + ${counts.read}, "rowsInvalid" = "rowsInvalid" + ${counts.invalid},
+        "rowsUnchanged" = "rowsUnchanged" + ${counts.unchanged}, "rowsCreated" = "rowsCreated" + ${counts.created},
+        "rowsUpdated" = "rowsUpdated" + ${counts.updated}, "rowsRejected" = "rowsRejected" + ${counts.rejected},
+        "rowsRetried" = "rowsRetried" + ${counts.retried}, "pagesCommitted" = "pagesCommitted" + 1,
+        "cursor" = ${nextCursor ? encodeCursor(nextCursor) : null}
+      WHERE "id" = ${run.id} AND "status" = 'RUNNING' AND "pagesCommitted" = ${position.pagesCommitted}
+      RETURNING "cancelRequested"`;
+    const row = updated[0];
+    if (!row) return null;
+    await saveStates(tx, run, [...stateWrites(accepted, rejected), ...work.seenWithoutSending.map((s) => ({ key: s.key, hash: s.hash, rejected: false }))]);
     await recordErrors({ runId: run.id, workspaceId: run.workspaceId, syncId: run.syncId, errors }, tx);
     await appendRunLog(run.id, counts.rejected || counts.invalid ? "warn" : "info", "page", formatPageLog(page, counts, skipRows), tx);
-    return true;
+    return row;
   });
-  return { done: committed ? done : false };
+  if (!outcome) return { committed: false, cancelRequested: false };
+  position.cursor = nextCursor;
+  position.pagesCommitted = page;
+  return { committed: true, cancelRequested: outcome.cancelRequested };
+}
+
+/** Pages held between read and commit at most; a partial batch goes out when they are all waiting on it. */
+const MAX_OPEN_PAGES = 256;
+/** Settled pages waiting for their commit at most, before reading waits for the commits. */
+const MAX_QUEUED_COMMITS = 4;
+
+export type PagesResult = { done: boolean; processed: number };
+
+/**
+ * One page step, pipelined: loads the run, its context and configs once; reads page N+1 while page N is
+ * compared; fills delivery batches across pages up to the destination's record and byte limits and
+ * sends them concurrently (up to the run's cap, within the account's limit shared by every run of this
+ * process); commits each page, in order, once all of its records are settled. It stops after
+ * `maxPages` pages (and, with `minMs`, at least that long), at the end of the model, at a requested
+ * cancel (the run is cancelled here), or when `shouldStop` says so. After a crash at most the batches
+ * that were in flight are sent again.
+ */
+export async function processPages(p: {
+  runId: string;
+  deps: EngineDeps;
+  maxPages: number;
+  minMs?: number;
+  shouldStop?: () => boolean;
+}): Promise<PagesResult> {
+  const { deps } = p;
+  const signal = deps.signal;
+  signal?.throwIfAborted();
+  const started = Date.now();
+  const run = await loadRun(p.runId);
+  if (run.status === "QUEUED") throw new Error(`Run ${run.id} has not been prepared`);
+  if (run.status !== "RUNNING") return { done: true, processed: 0 };
+  if (run.cancelRequested) {
+    await cancelRun(run.id);
+    return { done: true, processed: 0 };
+  }
+  const context = await loadRunContext(run, deps);
+  const { settings, source, destination, object } = context;
+  const columns = settings.syncAllColumns ? await source.describeModel({ config: context.sourceConfig, model: settings.model, signal }) : [];
+  const session: StepSession = {
+    run,
+    context,
+    builder: createRecordBuilder({ settings, object, columns }),
+    skipRows: await isFirstRunSkippingRows(run, settings),
+    deps,
+  };
+  const position: Position = { cursor: decodeCursor(run.cursor), pagesCommitted: run.pagesCommitted };
+  const keyColumn = settings.syncKey.column;
+
+  const sender = createBatchSender({ destination, config: context.destinationConfig, object, behavior: settings.behavior, signal, options: deps.delivery });
+  const runLimit = runInFlightLimit(object, deps.delivery);
+  const account = `${destination.id}:${run.sync.destinationId}`;
+  const { maxBatchRecords, maxBatchBytes, maxRecordBytes } = object.limits;
+  const measure = maxBatchBytes !== undefined || maxRecordBytes !== undefined;
+  const recordLimit = Math.min(maxRecordBytes ?? Infinity, maxBatchBytes ?? Infinity);
+
+  const open: PageWork[] = [];
+  let batch: { records: OutRecord[]; owners: PageWork[]; bytes: number } = { records: [], owners: [], bytes: 0 };
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+  let halt: "cancel" | "lost" | null = null;
+  let committed = 0;
+  let classified = 0;
+
+  const send = async (records: OutRecord[], owners: PageWork[]) => {
+    const release = await acquireAccountSlot(account, object.limits.maxConcurrency, signal);
+    try {
+      const results = await sender.send(records);
+      results.forEach((result, i) => {
+        const owner = owners[i]!;
+        owner.results.push(result);
+        owner.pending -= 1;
+      });
+    } catch (error) {
+      failure ??= error;
+    } finally {
+      release();
+    }
+  };
+  const waitForOne = async () => {
+    if (inFlight.size > 0) await Promise.race(inFlight);
+  };
+  // Commits run one after another in the background, so a page's transaction overlaps the next pages'
+  // comparing and sending; pages whose turn comes after a cancel, loss or failure stay uncommitted.
+  let committing: Promise<void> = Promise.resolve();
+  let queuedCommits = 0;
+  const uncommitted: PageWork[] = [];
+  const commitInOrder = (work: PageWork) => {
+    queuedCommits += 1;
+    committing = committing.then(async () => {
+      try {
+        if (halt || failure !== undefined) {
+          uncommitted.push(work);
+          return;
+        }
+        const outcome = await commitPage(session, position, work);
+        if (!outcome.committed) halt = "lost";
+        else {
+          committed += 1;
+          if (outcome.cancelRequested) halt = "cancel";
+        }
+      } catch (error) {
+        uncommitted.push(work);
+        failure ??= error;
+      } finally {
+        queuedCommits -= 1;
+      }
+    });
+  };
+  /** Hands settled pages at the head to the commit chain, in order; waits when too many are queued. */
+  const commitReady = async () => {
+    while (!halt && failure === undefined && open.length > 0 && open[0]!.sealed && open[0]!.pending === 0) commitInOrder(open.shift()!);
+    if (queuedCommits > MAX_QUEUED_COMMITS) await committing;
+  };
+  const dispatch = async () => {
+    if (batch.records.length === 0) return;
+    while (inFlight.size >= runLimit) {
+      await waitForOne();
+      await commitReady();
+    }
+    // Commits of settled pages answer whether a cancel was requested: none goes unseen before a new batch.
+    if (queuedCommits > 0) await committing;
+    // A cancel, failure or stop seen meanwhile: the batch stays unsent, its pages uncommitted (read again on resume).
+    if (halt || failure !== undefined || p.shouldStop?.()) return;
+    const { records, owners } = batch;
+    batch = { records: [], owners: [], bytes: 0 };
+    const sending = send(records, owners);
+    inFlight.add(sending);
+    void sending.finally(() => inFlight.delete(sending));
+  };
+  const enqueue = async (work: PageWork) => {
+    for (const [key, item] of work.toSend) {
+      const bytes = measure ? destination.measureRecord({ object, record: item.record }) : 0;
+      if (bytes > recordLimit) {
+        work.toSend.delete(key);
+        invalidate(work, key, [{ reason: `record is ${bytes} bytes, over ${destination.label}'s limit of ${recordLimit} bytes per record` }]);
+        continue;
+      }
+      const full = batch.records.length >= maxBatchRecords || (maxBatchBytes !== undefined && batch.bytes + bytes > maxBatchBytes);
+      if (full) await dispatch();
+      if (halt || failure !== undefined) return;
+      work.pending += 1;
+      batch.records.push(item.record);
+      batch.owners.push(work);
+      batch.bytes += bytes;
+    }
+  };
+  const settleAll = async () => {
+    while (inFlight.size > 0) {
+      await waitForOne();
+      await commitReady();
+    }
+    await commitReady();
+    await committing;
+  };
+
+  let done = false;
+  let readFailure: { error: unknown } | null = null;
+  let reading: Promise<ReadResult> | null = readAfter(session, position.cursor);
+  let readCursor = position.cursor;
+  try {
+    while (reading && !halt && failure === undefined) {
+      let read: ReadResult;
+      try {
+        read = await reading;
+      } catch (error) {
+        // The pages already read are still delivered and committed below; the run retries from there.
+        readFailure = { error };
+        reading = null;
+        break;
+      }
+      classified += 1;
+      const nextCursor = cursorAfter(keyColumn, readCursor, read.rows);
+      const more = !read.done && (classified < p.maxPages || Date.now() - started < (p.minMs ?? 0)) && !p.shouldStop?.();
+      // Read ahead from where this page will leave the cursor, while it is compared and sent.
+      reading = more ? readAfter(session, nextCursor) : null;
+      reading?.catch(() => {});
+      const work = await classifyPage(session, readCursor, read);
+      readCursor = nextCursor;
+      if (work.counts.read === 0) {
+        // Only rows committed before: the end of the model. A full page of them would mean the source ignored `after`.
+        if (!read.done) throw new Error(`${source.label} returned the same rows again instead of the rows after the cursor`);
+        done = true;
+        break;
+      }
+      open.push(work);
+      await enqueue(work);
+      work.sealed = true;
+      if (read.done) done = true;
+      // Every open page waits on the partial batch: send it rather than hold more pages.
+      if (open.length >= MAX_OPEN_PAGES) await dispatch();
+      await commitReady();
+      if (p.shouldStop?.()) reading = null;
+    }
+    if (!halt && failure === undefined) await dispatch();
+    await settleAll();
+  } finally {
+    await reading?.catch(() => {});
+    if (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    await committing;
+  }
+
+  if (failure !== undefined) {
+    // Keep what the destination already accepted, so a retry of these pages does not send it again.
+    const settled = [...uncommitted, ...open].flatMap((work) => {
+      const { accepted, rejected } = splitResults(work.toSend, work.results);
+      return stateWrites(accepted, rejected);
+    });
+    await saveStates(await getDb(), run, settled);
+    throw failure;
+  }
+  if (halt === "cancel") {
+    await cancelRun(run.id);
+    return { done: true, processed: committed };
+  }
+  if (readFailure && !halt) throw readFailure.error;
+  if (halt === "lost") return { done: false, processed: committed };
+  return { done: done && open.length === 0 && uncommitted.length === 0, processed: committed };
 }
 
 /**
@@ -440,31 +646,6 @@ export async function finalizeRun(p: { runId: string; deps: EngineDeps }): Promi
     );
   });
   return { status: (await loadRun(p.runId)).status };
-}
-
-/** Marks a queued or running run FAILED with the reason (Inngest onFailure, the in-process runner). */
-export async function failRun(p: { runId: string; error: unknown }): Promise<boolean> {
-  const message = (p.error instanceof Error ? p.error.message : String(p.error)) || "The run failed without a message";
-  const moved = await transitionRun({ runId: p.runId, from: ["QUEUED", "RUNNING"], to: "FAILED", data: { error: message } });
-  if (moved) await appendRunLog(p.runId, "error", "fail", `Failed: ${message}`);
-  return moved;
-}
-
-/**
- * Runs prepare, every page and finalize in this process. An error fails the run; an abort leaves it
- * RUNNING so it can resume, unless a cancel was requested, which cancels it.
- */
-export async function executeRun(p: { runId: string; deps: EngineDeps }): Promise<{ status: RunStatus }> {
-  try {
-    let step = await prepareRun(p);
-    while (!step.done) step = await processNextPage(p);
-    return await finalizeRun(p);
-  } catch (error) {
-    const run = await loadRun(p.runId);
-    if (run.cancelRequested) await cancelRun(run.id);
-    else if (!p.deps.signal?.aborted) await failRun({ runId: p.runId, error });
-    return { status: (await loadRun(p.runId)).status };
-  }
 }
 
 /** Deletes step logs and record errors older than the retention (14 days). */

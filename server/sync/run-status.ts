@@ -104,3 +104,18 @@ export async function requestRunCancel(p: { runId: string; workspaceId: string }
   await appendRunLog(p.runId, "info", "cancel", "Cancel requested: the run stops after the page in progress");
   return "requested";
 }
+
+/** Cancels a queued or running run (a requested cancel reached, or Inngest cancelled the function). */
+export async function cancelRun(runId: string, client?: DbClient): Promise<boolean> {
+  const moved = await transitionRun({ runId, from: ["QUEUED", "RUNNING"], to: "CANCELLED", client });
+  if (moved) await appendRunLog(runId, "info", "cancel", "Cancelled", client);
+  return moved;
+}
+
+/** Marks a queued or running run FAILED with the reason. */
+export async function failRun(p: { runId: string; error: unknown }): Promise<boolean> {
+  const message = (p.error instanceof Error ? p.error.message : String(p.error)) || "The run failed without a message";
+  const moved = await transitionRun({ runId: p.runId, from: ["QUEUED", "RUNNING"], to: "FAILED", data: { error: message } });
+  if (moved) await appendRunLog(p.runId, "error", "fail", `Failed: ${message}`);
+  return moved;
+}

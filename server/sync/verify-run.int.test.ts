@@ -18,7 +18,7 @@ import { getDb } from "~/server/db/client";
 import { createId } from "~/server/lib/ids";
 import { createPostgresDatabase } from "~/server/testing/databases";
 import type { SyncSettings } from "./definition";
-import { executeRun } from "./engine";
+import { directIo, runSyncRun } from "~/server/jobs/run-sync-run";
 import { valuesMatch, verifyRun, type VerifyDeps } from "./verify-run";
 
 let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
@@ -104,7 +104,7 @@ async function createSync(p: { destinationType: string; destinationConfig: Recor
   const run = async () => {
     const runId = createId("run");
     await db.syncRun.create({ data: { id: runId, workspaceId, syncId, trigger: "MANUAL" } });
-    const { status } = await executeRun({ runId, deps });
+    const { status } = await runSyncRun({ runId, deps, io: directIo });
     return { runId, status };
   };
   return { deps, run };

@@ -14,7 +14,7 @@ import type { Prisma, SyncRun } from "~/server/db/generated/client";
 import { logger } from "~/server/lib/logger";
 import { createRecordBuilder, formatKey } from "./build-record";
 import { loadRunContext, type EngineDeps, type RunContext } from "./engine";
-import { hashPayload } from "./hash";
+import { hashPayload, matchesStoredHash } from "./hash";
 import { appendRunLog } from "./run-status";
 
 export const ZVerification = z.object({
@@ -97,7 +97,8 @@ async function sampleDeliveredRecords(context: RunContext, deps: VerifyDeps): Pr
     const hashes = new Map(states.map((s) => [s.recordKey, s.payloadHash]));
     for (const record of records) {
       if (picked.length >= size) break;
-      if (hashes.get(record.key) === hashPayload(record)) picked.push(record);
+      const stored = hashes.get(record.key);
+      if (stored && matchesStoredHash(record, hashPayload(record), stored)) picked.push(record);
     }
     const last = fresh.at(-1)!;
     after = last[keyColumn];

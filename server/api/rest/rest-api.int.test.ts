@@ -18,7 +18,7 @@ import * as syncsRoute from "~/app/api/v1/syncs/route";
 import { SIM_ACCOUNT_ID, SIM_PASSCODE, startClevertapSimulator, type ClevertapSimulator } from "~/e2e/simulators/clevertap/server";
 import { createEngineDeps } from "~/server/jobs/engine-deps";
 import { bootstrapWorkspace } from "~/server/services/workspaces/bootstrap-workspace";
-import { executeRun } from "~/server/sync/engine";
+import { directIo, runSyncRun } from "~/server/jobs/run-sync-run";
 import { createPostgresDatabase } from "~/server/testing/databases";
 
 type Handler = (request: Request, route: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -168,7 +168,7 @@ describe("REST API v1", () => {
     expect((await call(connectionsRoute.GET, { token: tokenB })).json.data).toEqual([]);
     expect((await call(syncRunsRoute.GET, { token: tokenA, params: { id: syncId } })).json.data).toHaveLength(1);
 
-    const { status } = await executeRun({ runId, deps: createEngineDeps() });
+    const { status } = await runSyncRun({ runId, deps: createEngineDeps(), io: directIo });
     expect(status).toBe("SUCCEEDED_WITH_REJECTIONS");
     const run = await call(runRoute.GET, { token: tokenA, params: { id: runId } });
     expect(run.json).toMatchObject({

@@ -6,7 +6,7 @@
 import { getDb } from "~/server/db/client";
 import { ACTIVE_STATUSES } from "~/server/sync/run-status";
 
-export type ClaimedRun = { id: string; syncId: string };
+export type ClaimedRun = { id: string; syncId: string; workspaceId: string };
 
 const CANDIDATES = 10;
 
@@ -14,15 +14,25 @@ function claimableWhere(now: Date) {
   return { status: { in: [...ACTIVE_STATUSES] }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
 }
 
-/** Claims the oldest queued run, or a running run whose lease expired, skipping the given syncs. */
-export async function claimRun(p: { runnerId: string; leaseMs: number; skipSyncIds?: string[]; now?: Date }): Promise<ClaimedRun | null> {
+/** Claims the oldest queued run, or a running run whose lease expired, skipping the given syncs and workspaces. */
+export async function claimRun(p: {
+  runnerId: string;
+  leaseMs: number;
+  skipSyncIds?: string[];
+  skipWorkspaceIds?: string[];
+  now?: Date;
+}): Promise<ClaimedRun | null> {
   const db = await getDb();
   const now = p.now ?? new Date();
   const candidates = await db.syncRun.findMany({
-    where: { ...claimableWhere(now), ...(p.skipSyncIds?.length ? { syncId: { notIn: p.skipSyncIds } } : {}) },
+    where: {
+      ...claimableWhere(now),
+      ...(p.skipSyncIds?.length ? { syncId: { notIn: p.skipSyncIds } } : {}),
+      ...(p.skipWorkspaceIds?.length ? { workspaceId: { notIn: p.skipWorkspaceIds } } : {}),
+    },
     orderBy: { queuedAt: "asc" },
     take: CANDIDATES,
-    select: { id: true, syncId: true },
+    select: { id: true, syncId: true, workspaceId: true },
   });
   for (const candidate of candidates) {
     const { count } = await db.syncRun.updateMany({

@@ -67,6 +67,14 @@ async function setup(rows: Row[], syncCount = 1) {
   return { source, destination, fixtures, deps: depsFor(fixtures) };
 }
 
+/** One batch in flight, so a stop or cancel lands exactly after the page in progress. */
+function oneInFlight(deps: () => EngineDeps): () => EngineDeps {
+  return () => {
+    const d = deps();
+    return { ...d, delivery: { ...d.delivery, maxInFlight: 1 } };
+  };
+}
+
 async function readRun(runId: string) {
   const db = await getDb();
   return db.syncRun.findUniqueOrThrow({ where: { id: runId }, include: { logs: { orderBy: { id: "asc" } } } });
@@ -111,7 +119,7 @@ describe("local runner", () => {
   it("resumes after a stop in the middle of a run, sending nothing twice", async () => {
     const { destination, fixtures, deps } = await setup(users(60));
     const fixture = fixtures[0]!;
-    const first = start(deps);
+    const first = start(oneInFlight(deps));
     let stopping: Promise<void> | undefined;
     destination.afterStore = (_records, request) => {
       if (request === 3) stopping = first.stop();
@@ -135,7 +143,7 @@ describe("local runner", () => {
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
   });
 
-  it("takes over a run whose runner died mid-page: every row arrives, at most one batch twice", async () => {
+  it("takes over a run whose runner died mid-page: every row arrives, at most the in-flight batches twice", async () => {
     const { destination, fixtures, deps } = await setup(users(60));
     const fixture = fixtures[0]!;
     const crashed = start(deps);
@@ -166,7 +174,8 @@ describe("local runner", () => {
     expect(counts.size).toBe(60);
     const duplicates = [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
     expect(duplicates).toBeGreaterThan(0);
-    expect(duplicates).toBeLessThanOrEqual(PAGE_SIZE);
+    // At most the batches that were in flight (4 per run, one page each here) arrive twice.
+    expect(duplicates).toBeLessThanOrEqual(4 * PAGE_SIZE);
     // The frozen runner woke up after the takeover and must not have committed anything.
     expect(await readRun(runId)).toMatchObject({ status: "SUCCEEDED", rowsRead: 60, pagesCommitted: 6 });
     expect(survivor.runnerId).not.toBe(crashed.runnerId);
@@ -208,6 +217,24 @@ describe("local runner", () => {
     expect(Math.max(...running)).toBe(2);
   });
 
+  it("runs a small sync of another workspace beside a workspace's long runs, not behind them", async () => {
+    const { destination, fixtures, deps } = await setup(users(40), 2);
+    const [busy, small] = [fixtures[0]!, fixtures[1]!];
+    const busyTwin = await busy.addTwinSync();
+    destination.beforeWrite = () => new Promise((resolve) => setTimeout(resolve, 40));
+    const longRuns = [await busy.queueRun(), await busyTwin.queueRun()];
+    const smallRun = await small.queueRun();
+    start(deps, { maxConcurrentRuns: 2 }).wake();
+    const finished = await Promise.all([...longRuns, smallRun].map((id) => waitForFinish(id)));
+    const [first, second, other] = [finished[0]!, finished[1]!, finished[2]!];
+    expect([first, second, other].map((r) => r.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
+    // One run per workspace at a time (2 slots): the small sync started before the busy workspace's second run.
+    const laterLong = [first, second].sort((a, b) => a.startedAt!.getTime() - b.startedAt!.getTime())[1]!;
+    expect(other.startedAt!.getTime()).toBeLessThan(laterLong.startedAt!.getTime());
+    const earlierLong = [first, second].find((r) => r !== laterLong)!;
+    expect(laterLong.startedAt!.getTime()).toBeGreaterThanOrEqual(earlierLong.finishedAt!.getTime());
+  });
+
   it("stops a running run after the page in progress when it is cancelled", async () => {
     const { destination, fixtures, deps } = await setup(users(60));
     const fixture = fixtures[0]!;
@@ -215,7 +242,7 @@ describe("local runner", () => {
       if (request === 2) await cancelSyncRun({ workspaceId: fixture.workspaceId, runId });
     };
     const { runId } = await requestSyncRun({ workspaceId: fixture.workspaceId, syncId: fixture.syncId, trigger: "MANUAL" });
-    start(deps).wake();
+    start(oneInFlight(deps)).wake();
     const run = await waitForFinish(runId);
 
     expect(run).toMatchObject({ status: "CANCELLED", pagesCommitted: 2, rowsRead: 20, claimedBy: null });

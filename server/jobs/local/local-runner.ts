@@ -1,18 +1,15 @@
 /**
  * The embedded job runner: executes sync runs inside the app server when Inngest is not configured. It
- * claims queued runs (and runs whose runner died) from the database, runs the engine page by page while
- * renewing its lease, then finalizes and verifies, and ticks once a minute to queue due schedules. A restarted process resumes a run
+ * claims queued runs (and runs whose runner died) from the database and runs each through runSyncRun,
+ * renewing its lease before every task and while it runs, and ticks once a minute to queue due schedules. A restarted process resumes a run
  * from its last committed page.
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { getDb } from "~/server/db/client";
 import { enqueueDueSyncs } from "~/server/jobs/enqueue-due-syncs";
-import { describeRunError, isPermanentRunError } from "~/server/jobs/run-error";
+import { RETRY_DEFAULTS, RunRetryError, runSyncRun, type RunIo } from "~/server/jobs/run-sync-run";
 import { logger } from "~/server/lib/logger";
-import { cleanupOldRunData, failRun, finalizeRun, prepareRun, processNextPage, type EngineDeps } from "~/server/sync/engine";
-import { appendRunLog, transitionRun } from "~/server/sync/run-status";
-import { verifyRun } from "~/server/sync/verify-run";
+import { cleanupOldRunData, type EngineDeps } from "~/server/sync/engine";
 import { claimRun, releaseLease, renewLease, type ClaimedRun } from "./claim-run";
 import { onRunQueued } from "./wake-signal";
 
@@ -23,6 +20,11 @@ export type LocalRunnerOptions = {
   pollMs?: number;
   /** Runs executed at once by this runner (default 2); never two of one sync. */
   maxConcurrentRuns?: number;
+  /**
+   * Runs of one workspace at once in this runner (default: one fewer than maxConcurrentRuns, at least 1),
+   * so one tenant's long runs cannot keep another's small sync waiting.
+   */
+  maxRunsPerWorkspace?: number;
   /** Lease length (default 60 s): a run is taken over this long after its runner stops renewing. */
   leaseMs?: number;
   /** Schedule tick interval (default 60 s); 0 turns the tick off. */
@@ -33,6 +35,8 @@ export type LocalRunnerOptions = {
   maxAttempts?: number;
   /** Wait before a failed attempt is retried, times the attempt number (default 15 s). */
   retryDelayMs?: number;
+  /** A page step keeps going for at least this long (default 10 s), so the run's context loads once per step, not per page. */
+  pageTaskMs?: number;
   /** Engine dependencies for each run (production: createEngineDeps). */
   deps: () => EngineDeps;
 };
@@ -51,49 +55,28 @@ const DEFAULTS = {
   leaseMs: 60_000,
   scheduleTickMs: 60_000,
   cleanupEveryMs: 6 * 60 * 60 * 1000,
-  maxAttempts: 3,
-  retryDelayMs: 15_000,
+  maxAttempts: RETRY_DEFAULTS.maxAttempts,
+  retryDelayMs: RETRY_DEFAULTS.retryDelayMs,
+  pageTaskMs: 10_000,
 };
-
-type Outcome = { retryAt?: Date };
 
 export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
   const config = {
     pollMs: options.pollMs ?? DEFAULTS.pollMs,
     maxConcurrentRuns: options.maxConcurrentRuns ?? DEFAULTS.maxConcurrentRuns,
+    maxRunsPerWorkspace: options.maxRunsPerWorkspace ?? Math.max(1, (options.maxConcurrentRuns ?? DEFAULTS.maxConcurrentRuns) - 1),
     leaseMs: options.leaseMs ?? DEFAULTS.leaseMs,
     scheduleTickMs: options.scheduleTickMs ?? DEFAULTS.scheduleTickMs,
     cleanupEveryMs: options.cleanupEveryMs ?? DEFAULTS.cleanupEveryMs,
     maxAttempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
     retryDelayMs: options.retryDelayMs ?? DEFAULTS.retryDelayMs,
+    pageTaskMs: options.pageTaskMs ?? DEFAULTS.pageTaskMs,
   };
   const runnerId = options.runnerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
-  const active = new Map<string, { syncId: string; done: Promise<void> }>();
+  const active = new Map<string, { syncId: string; workspaceId: string; done: Promise<void> }>();
   let stopping = false;
   let pumping: Promise<void> | null = null;
   let pumpAgain = false;
-
-  async function handleFailure(runId: string, error: unknown): Promise<Outcome> {
-    const db = await getDb();
-    const run = await db.syncRun.findUnique({ where: { id: runId }, select: { status: true, attempt: true, cancelRequested: true } });
-    if (!run || (run.status !== "QUEUED" && run.status !== "RUNNING")) return {};
-    if (run.cancelRequested) {
-      if (await transitionRun({ runId, from: ["QUEUED", "RUNNING"], to: "CANCELLED" })) await appendRunLog(runId, "info", "cancel", "Cancelled");
-      return {};
-    }
-    if (isPermanentRunError(error) || run.attempt >= config.maxAttempts) {
-      await failRun({ runId, error: describeRunError(error) });
-      return {};
-    }
-    const delayMs = config.retryDelayMs * Math.max(1, run.attempt);
-    await appendRunLog(
-      runId,
-      "warn",
-      "retry",
-      `Attempt ${run.attempt} of ${config.maxAttempts} failed: ${describeRunError(error)}. Retrying in ${Math.round(delayMs / 1000)} s from the last committed page`,
-    );
-    return { retryAt: new Date(Date.now() + delayMs) };
-  }
 
   async function execute(claim: ClaimedRun): Promise<void> {
     const runId = claim.id;
@@ -112,23 +95,23 @@ export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
     // A page can take longer than the lease (slow source, destination backoff): keep the lease alive meanwhile.
     const heartbeat = setInterval(() => void renew().catch((error: unknown) => logger.warn("Could not renew a run lease", { runId, error })), config.leaseMs / 3);
     heartbeat.unref();
-    let outcome: Outcome = {};
+    const io: RunIo = {
+      async runTask(_key, fn) {
+        if (!(await renew())) throw controller.signal.reason;
+        return fn();
+      },
+      pageTaskMs: config.pageTaskMs,
+      shouldStop: () => stopping || lost,
+    };
+    let retryAt: Date | undefined;
     try {
-      let step = await prepareRun({ runId, deps });
-      while (!step.done) {
-        if (stopping || !(await renew())) return;
-        step = await processNextPage({ runId, deps });
-      }
-      if (lost) return;
-      await finalizeRun({ runId, deps });
-      // Never throws; records its own outcome on the run.
-      await verifyRun({ runId, deps });
+      await runSyncRun({ runId, deps, io, retry: { maxAttempts: config.maxAttempts, retryDelayMs: config.retryDelayMs } });
     } catch (error) {
-      if (lost) return;
-      outcome = await handleFailure(runId, error);
+      if (error instanceof RunRetryError) retryAt = new Date(Date.now() + error.retryInMs);
+      else if (!lost && !controller.signal.aborted) throw error;
     } finally {
       clearInterval(heartbeat);
-      await releaseLease({ runId, runnerId, retryAt: outcome.retryAt }).catch((error: unknown) =>
+      await releaseLease({ runId, runnerId, retryAt }).catch((error: unknown) =>
         logger.warn("Could not release a run lease; it expires on its own", { runId, error }),
       );
     }
@@ -138,7 +121,14 @@ export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
     do {
       pumpAgain = false;
       while (!stopping && active.size < config.maxConcurrentRuns) {
-        const claim = await claimRun({ runnerId, leaseMs: config.leaseMs, skipSyncIds: [...active.values()].map((a) => a.syncId) });
+        const perWorkspace = new Map<string, number>();
+        for (const a of active.values()) perWorkspace.set(a.workspaceId, (perWorkspace.get(a.workspaceId) ?? 0) + 1);
+        const claim = await claimRun({
+          runnerId,
+          leaseMs: config.leaseMs,
+          skipSyncIds: [...active.values()].map((a) => a.syncId),
+          skipWorkspaceIds: [...perWorkspace].filter(([, n]) => n >= config.maxRunsPerWorkspace).map(([id]) => id),
+        });
         if (!claim) break;
         if (stopping) {
           await releaseLease({ runId: claim.id, runnerId });
@@ -150,7 +140,7 @@ export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
             active.delete(claim.id);
             if (!stopping) void pump();
           });
-        active.set(claim.id, { syncId: claim.syncId, done });
+        active.set(claim.id, { syncId: claim.syncId, workspaceId: claim.workspaceId, done });
       }
     } while (pumpAgain && !stopping);
   }

@@ -1,6 +1,6 @@
 import { env } from "~/env.js";
 import { getDatabaseKind } from "~/server/db/client";
-import { getJobRunnerKind } from "~/server/jobs/runner-kind";
+import { getJobRunnerKind } from "~/server/jobs/dispatch-run";
 
 /** What the Settings page tells admins about where data lives and how syncs run. */
 export function describeRuntime() {

@@ -15,6 +15,8 @@ export type SyncFixture = {
   syncId: string;
   /** Queues a run the way services will. */
   queueRun(p?: { fullResync?: boolean; trigger?: RunTrigger }): Promise<string>;
+  /** Another sync in the same workspace on the same two connections; answers a fixture for it. */
+  addTwinSync(): Promise<SyncFixture>;
   deps(extra?: Partial<EngineDeps>): EngineDeps;
   /** Delays the engine asked to wait, recorded instead of slept. */
   sleeps: number[];
@@ -64,16 +66,27 @@ export async function createSyncFixture(p: {
     [sourceId, p.source.id],
     [destinationId, p.destination.id],
   ]);
-  return {
+  const fixtureFor = (id: string): SyncFixture => ({
     workspaceId,
-    syncId,
+    syncId: id,
     sleeps,
     async queueRun(options = {}) {
       const runId = createId("run");
       await db.syncRun.create({
-        data: { id: runId, workspaceId, syncId, trigger: options.trigger ?? "MANUAL", fullResync: options.fullResync ?? false },
+        data: { id: runId, workspaceId, syncId: id, trigger: options.trigger ?? "MANUAL", fullResync: options.fullResync ?? false },
       });
       return runId;
+    },
+    async addTwinSync() {
+      const twinId = createId("sync");
+      const columns = await db.$queryRaw<{ name: string }[]>`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'Sync'`;
+      const copied = columns.map((c) => (c.name === "id" ? "$1" : c.name === "name" ? "$1" : `"${c.name}"`));
+      await db.$executeRawUnsafe(
+        `INSERT INTO "Sync" (${columns.map((c) => `"${c.name}"`).join(", ")}) SELECT ${copied.join(", ")} FROM "Sync" WHERE "id" = $2`,
+        twinId,
+        syncId,
+      );
+      return fixtureFor(twinId);
     },
     deps(extra = {}) {
       return {
@@ -93,5 +106,6 @@ export async function createSyncFixture(p: {
         ...extra,
       };
     },
-  };
+  });
+  return fixtureFor(syncId);
 }

@@ -5,7 +5,8 @@ import type { Row, SourceColumn } from "~/server/connectors/types";
 import { getDb } from "~/server/db/client";
 import { createFakeDestination, createFakeSource } from "~/server/sync/testing/fake-connectors";
 import { createSyncFixture } from "~/server/sync/testing/sync-fixture";
-import { createExecuteSyncRun, markRunFailed, pagesForStep } from "./execute-sync-run";
+import { pagesForStep } from "~/server/jobs/run-sync-run";
+import { createExecuteSyncRun, markRunFailed } from "./execute-sync-run";
 
 const COLUMNS: SourceColumn[] = [
   { name: "user_id", type: "string", nativeType: "text" },
@@ -42,7 +43,7 @@ function stepIds(ctx: { step: { run: { mock: { calls: unknown[][] } } } }): stri
 }
 
 describe("execute-sync-run", () => {
-  it("runs prepare, one step per page, finalize and verify", async () => {
+  it("runs prepare, page steps of up to 10 pages, finalize and verify", async () => {
     const { destination, fixture, execute, db } = await setup(users(25));
     const runId = await fixture.queueRun();
 
@@ -50,7 +51,7 @@ describe("execute-sync-run", () => {
 
     expect(error).toBeUndefined();
     expect(result).toMatchObject({ runId, status: "SUCCEEDED", pages: 3, verification: { message: expect.any(String) } });
-    expect([...new Set(stepIds(ctx as never))]).toEqual(["prepare", "page-1", "page-2", "page-3", "finalize", "verify"]);
+    expect([...new Set(stepIds(ctx as never))]).toEqual(["prepare", "page-1", "finalize", "verify"]);
     expect(destination.profiles.size).toBe(25);
     const run = await db.syncRun.findUniqueOrThrow({ where: { id: runId } });
     expect(run).toMatchObject({ status: "SUCCEEDED", rowsRead: 25, rowsCreated: 25, pagesCommitted: 3, totalRows: 25 });
@@ -68,21 +69,54 @@ describe("execute-sync-run", () => {
     expect(destination.requests.length).toBe(sent);
   });
 
-  it("does not retry an authentication failure, and onFailure marks the run failed", async () => {
+  it("does not retry an authentication failure: the page step itself fails the run", async () => {
     const { destination, fixture, execute, db } = await setup(users(5));
     destination.beforeWrite = () => {
       throw new DestinationRequestError("Fake destination refused the credentials (HTTP 401)", { status: 401, retryable: false });
     };
     const runId = await fixture.queueRun();
 
+    const { result, error, ctx } = await execute(runId);
+
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ runId, status: "FAILED" });
+    expect(stepIds(ctx as never)).toEqual(["prepare", "page-1"]);
+    const run = await db.syncRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(run).toMatchObject({ status: "FAILED", attempt: 1 });
+    expect(run.error).toContain("HTTP 401");
+    expect(destination.requests).toHaveLength(1);
+  });
+
+  it("retries a transient failure after the engine's delay, counting the attempt on the run", async () => {
+    const { source, destination, fixture, execute, db } = await setup(users(15));
+    const readPage = source.readPage.bind(source);
+    let reads = 0;
+    source.readPage = async (args) => {
+      reads += 1;
+      if (reads === 2) throw new Error("connection reset by the warehouse");
+      return readPage(args);
+    };
+    const runId = await fixture.queueRun();
+
     const { error } = await execute(runId);
 
-    expect(error).toMatchObject({ name: "NonRetriableError", message: expect.stringContaining("HTTP 401") });
-    // @inngest/test does not call onFailure; Inngest would, with the final error.
-    await markRunFailed({ runId, error: new Error((error as Error).message), step: { run: (_id, fn) => fn() } });
+    // @inngest/test surfaces the step's RetryAfterError; Inngest would run the step again after it.
+    expect(error).toMatchObject({ name: "RetryAfterError", message: "connection reset by the warehouse" });
+    const failed = await db.syncRun.findUniqueOrThrow({ where: { id: runId }, include: { logs: { orderBy: { id: "asc" } } } });
+    expect(failed).toMatchObject({ status: "RUNNING", attempt: 2, pagesCommitted: 1 });
+    expect(failed.logs.map((l) => l.message)).toContainEqual(expect.stringMatching(/^Attempt 1 of 3 failed: connection reset by the warehouse\. Retrying in 15 s/));
+
+    const { result } = await execute(runId);
+    expect(result).toMatchObject({ status: "SUCCEEDED" });
+    expect(destination.profiles.size).toBe(15);
+  });
+
+  it("marks a run failed from onFailure when an error could not be recorded", async () => {
+    const { fixture, db } = await setup(users(1));
+    const runId = await fixture.queueRun();
+    await markRunFailed({ runId, error: new Error("database unreachable"), step: { run: (_id, fn) => fn() } });
     const run = await db.syncRun.findUniqueOrThrow({ where: { id: runId } });
-    expect(run.status).toBe("FAILED");
-    expect(run.error).toContain("HTTP 401");
+    expect(run).toMatchObject({ status: "FAILED", error: "database unreachable" });
   });
 
   it("grows pages per step so any run fits Inngest's 1,000 steps", () => {

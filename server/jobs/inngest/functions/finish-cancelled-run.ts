@@ -3,7 +3,7 @@
  * RUNNING: this marks it CANCELLED. A page still in flight at that moment cannot commit afterwards (its
  * commit is guarded on RUNNING), so at most that one page is sent again by the next run.
  */
-import { appendRunLog, transitionRun } from "~/server/sync/run-status";
+import { cancelRun } from "~/server/sync/run-status";
 import { inngest } from "../client";
 
 export const finishCancelledRun = inngest.createFunction(
@@ -18,11 +18,7 @@ export const finishCancelledRun = inngest.createFunction(
     const original = (event.data as { event?: { data?: { runId?: unknown } } }).event;
     const runId = original?.data?.runId;
     if (typeof runId !== "string") return { cancelled: false };
-    const cancelled = await step.run("mark-cancelled", async () => {
-      const moved = await transitionRun({ runId, from: ["QUEUED", "RUNNING"], to: "CANCELLED" });
-      if (moved) await appendRunLog(runId, "info", "cancel", "Cancelled");
-      return moved;
-    });
+    const cancelled = await step.run("mark-cancelled", () => cancelRun(runId));
     return { cancelled };
   },
 );

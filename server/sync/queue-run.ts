@@ -1,6 +1,8 @@
+/** Queueing runs: the run-state changes that create a QUEUED run, one run at a time per sync. */
+import { getDb } from "~/server/db/client";
 import type { RunTrigger } from "~/server/db/generated/client";
 import { createId } from "~/server/lib/ids";
-import { ACTIVE_STATUSES, type DbClient } from "~/server/sync/run-status";
+import { ACTIVE_STATUSES, appendRunLog, type DbClient } from "./run-status";
 
 export type QueuedRun = { runId: string; alreadyRunning: boolean; syncId: string; workspaceId: string; destinationId: string };
 
@@ -44,4 +46,29 @@ export async function queueRunForLockedSync(
     },
   });
   return { runId, alreadyRunning: false, ...ref };
+}
+
+const TRIGGER_WORDS: Record<RunTrigger, string> = { MANUAL: "manually", SCHEDULE: "by its schedule", API: "through the API" };
+
+/**
+ * Queues a run of a sync, or answers the sync's active run (`alreadyRunning`). Answers null when the
+ * sync is not in the workspace.
+ */
+export async function queueSyncRun(p: {
+  workspaceId: string;
+  syncId: string;
+  trigger: RunTrigger;
+  fullResync?: boolean;
+  requestedById?: string | null;
+}): Promise<QueuedRun | null> {
+  const db = await getDb();
+  return db.$transaction(async (tx) => {
+    const sync = await lockSync(tx, p);
+    if (!sync) return null;
+    const run = await queueRunForLockedSync(tx, { sync, trigger: p.trigger, fullResync: p.fullResync, requestedById: p.requestedById });
+    if (!run.alreadyRunning) {
+      await appendRunLog(run.runId, "info", "queue", `Queued ${TRIGGER_WORDS[p.trigger]}${p.fullResync ? " (full resync)" : ""}`, tx);
+    }
+    return run;
+  });
 }

@@ -16,18 +16,18 @@ import { CUSTOMERIO_SIM_API_KEY, CUSTOMERIO_SIM_SITE_ID, startCustomerioSimulato
 import { startGoogleSheetsSimulator } from "~/e2e/simulators/google-sheets/server";
 import { CONNECTORS, describeConfigFields, secretFieldNames } from "~/server/connectors/registry";
 import type { AnyConnector } from "~/server/connectors/types";
-import { createEngineDeps } from "~/server/jobs/engine-deps";
+import { createEngineDeps } from "./engine-deps";
+import { directIo, runSyncRun } from "./run-sync-run";
 import { closeDb, getDb } from "~/server/db/client";
 import { createId } from "~/server/lib/ids";
 import { createSync } from "~/server/services/syncs/create-sync";
 import { signUpUser } from "~/server/services/users/sign-up-user";
 import { createWorkspace } from "~/server/services/workspaces/create-workspace";
-import { executeRun } from "~/server/sync/engine";
 import { verifyRun } from "~/server/sync/verify-run";
 import { createPostgresDatabase, TEST_MYSQL_URL } from "~/server/testing/databases";
-import { describeModelColumns, discoverSource, previewModel } from "./browse-source";
-import { createConnection } from "./create-connection";
-import { testConnection } from "./test-connection";
+import { describeModelColumns, discoverSource, previewModel } from "~/server/services/connections/browse-source";
+import { createConnection } from "~/server/services/connections/create-connection";
+import { testConnection } from "~/server/services/connections/test-connection";
 
 const actor = { userId: null, label: "redaction test" };
 const rand = () => randomBytes(6).toString("hex");
@@ -221,7 +221,7 @@ async function runSync(syncId: string) {
   const runId = createId("run");
   await db.syncRun.create({ data: { id: runId, workspaceId, syncId, trigger: "MANUAL" } });
   const deps = createEngineDeps({ delivery: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 2 } });
-  await capture(`run ${syncId}`, () => executeRun({ runId, deps }));
+  await capture(`run ${syncId}`, () => runSyncRun({ runId, deps, io: directIo }));
   await capture(`verify ${syncId}`, () => verifyRun({ runId, deps: { ...deps, verify: { recheckDelayMs: 0 } } }));
   return db.syncRun.findUniqueOrThrow({ where: { id: runId }, include: { logs: true, errors: true } });
 }
