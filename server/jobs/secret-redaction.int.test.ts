@@ -221,7 +221,8 @@ async function runSync(syncId: string) {
   const runId = createId("run");
   await db.syncRun.create({ data: { id: runId, workspaceId, syncId, trigger: "MANUAL" } });
   const deps = createEngineDeps({ delivery: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 2 } });
-  await capture(`run ${syncId}`, () => runSyncRun({ runId, deps, io: directIo }));
+  // One attempt: the first failure is the run's final error, the message this test scans for.
+  await capture(`run ${syncId}`, () => runSyncRun({ runId, deps, io: directIo, retry: { maxAttempts: 1 } }));
   await capture(`verify ${syncId}`, () => verifyRun({ runId, deps: { ...deps, verify: { recheckDelayMs: 0 } } }));
   return db.syncRun.findUniqueOrThrow({ where: { id: runId }, include: { logs: true, errors: true } });
 }
