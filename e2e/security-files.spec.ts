@@ -202,7 +202,7 @@ test.describe("file sources stay inside the workspace's folder", () => {
       expect(await workspaceIdOf(stranger, strangerSlug)).not.toBe(workspaceId);
       expect((await upload(stranger, workspaceId, "intruder.csv", "id\n1\n")).status).toBe(404);
       expect((await stranger.evaluate(async (u) => (await fetch(u, { headers: { "x-trpc-source": "e2e" } })).status, url))).toBe(404);
-      expect((await stranger.evaluate(async (u) => (await fetch(`${u}?name=people.csv`, { method: "DELETE" })).status, url))).toBe(404);
+      expect((await stranger.evaluate(async (u) => (await fetch(`${u}?name=people.csv`, { method: "DELETE", headers: { "x-trpc-source": "e2e" } })).status, url))).toBe(404);
       await strangerContext.close();
       expect(existsSync(join(own, "intruder.csv"))).toBe(false);
     });
@@ -239,13 +239,13 @@ test.describe("file sources stay inside the workspace's folder", () => {
     });
 
     await test.step("the list shows the files with size and date; delete removes one", async () => {
-      const listed = await page.evaluate(async (u) => (await fetch(u)).json(), url);
+      const listed = await page.evaluate(async (u) => (await fetch(u, { headers: { "x-trpc-source": "e2e" } })).json(), url);
       expect(listed.files.map((f: { name: string }) => f.name).sort()).toEqual(["env.json", "escape.csv", "keep.csv"]);
       expect(listed.files.find((f: { name: string }) => f.name === "keep.csv")).toMatchObject({ size: 5, path: "keep.csv", modifiedAt: expect.any(String) });
-      const status = await page.evaluate(async (u) => (await fetch(`${u}?name=escape.csv`, { method: "DELETE" })).status, url);
+      const status = await page.evaluate(async (u) => (await fetch(`${u}?name=escape.csv`, { method: "DELETE", headers: { "x-trpc-source": "e2e" } })).status, url);
       expect(status).toBe(204);
       expect(existsSync(join(own, "escape.csv"))).toBe(false);
-      const traversal = await page.evaluate(async (u) => (await fetch(`${u}?name=${encodeURIComponent("../x.csv")}`, { method: "DELETE" })).status, url);
+      const traversal = await page.evaluate(async (u) => (await fetch(`${u}?name=${encodeURIComponent("../x.csv")}`, { method: "DELETE", headers: { "x-trpc-source": "e2e" } })).status, url);
       expect(traversal).toBe(400);
     });
   });

@@ -29,6 +29,9 @@ export type RunIo = {
   shouldStop?(): boolean;
 };
 
+/** The last task: it runs on a final run, so it needs no lease (it writes only the run's verification). */
+export const VERIFY_TASK = "verify";
+
 /** Tests and scripts: every task runs at once in this process, all pages in one page task. */
 export const directIo: RunIo = { runTask: (_key, fn) => fn(), pageTaskMs: Infinity };
 
@@ -154,7 +157,7 @@ export async function runSyncRun(p: { runId: string; deps: EngineDeps; io: RunIo
   const finalized = await task("finalize", () => finalizeRun({ runId, deps }));
   if (isHalted(finalized) || (finalized.status !== "SUCCEEDED" && finalized.status !== "SUCCEEDED_WITH_REJECTIONS")) return ended(pages);
   // Never throws: verification records its own outcome and never changes the run's status.
-  const verification = await io.runTask("verify", async () => {
+  const verification = await io.runTask(VERIFY_TASK, async () => {
     const result = await verifyRun({ runId, deps });
     return result && { checked: result.checked, verified: result.verified, message: result.message };
   });

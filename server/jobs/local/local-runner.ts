@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { enqueueDueSyncs } from "~/server/jobs/enqueue-due-syncs";
-import { RETRY_DEFAULTS, RunRetryError, runSyncRun, type RunIo } from "~/server/jobs/run-sync-run";
+import { RETRY_DEFAULTS, RunRetryError, runSyncRun, VERIFY_TASK, type RunIo } from "~/server/jobs/run-sync-run";
 import { logger } from "~/server/lib/logger";
 import { cleanupOldRunData, type EngineDeps } from "~/server/sync/engine";
 import { claimRun, releaseLease, renewLease, type ClaimedRun } from "./claim-run";
@@ -96,7 +96,12 @@ export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
     const heartbeat = setInterval(() => void renew().catch((error: unknown) => logger.warn("Could not renew a run lease", { runId, error })), config.leaseMs / 3);
     heartbeat.unref();
     const io: RunIo = {
-      async runTask(_key, fn) {
+      async runTask(key, fn) {
+        // A lease covers an active run; the verification of a final one must not be aborted for lacking one.
+        if (key === VERIFY_TASK) {
+          clearInterval(heartbeat);
+          return fn();
+        }
         if (!(await renew())) throw controller.signal.reason;
         return fn();
       },
