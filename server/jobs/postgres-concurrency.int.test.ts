@@ -3,32 +3,16 @@
  * separate connections (PGlite runs one statement at a time): one run per sync, one runner per run,
  * one run per schedule occurrence.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { env } from "~/env.js";
-import { closeDb, createAdapterFactory, getDb } from "~/server/db/client";
-import { migrateDatabase } from "~/server/db/migrate-database";
+import { describe, expect, it } from "vitest";
+import { getDb } from "~/server/db/client";
 import { requestSyncRun } from "~/server/services/sync-runs/request-sync-run";
-import { createPostgresDatabase } from "~/server/testing/databases";
+import { provisionPostgresAppDatabase } from "~/server/testing/app-database";
 import { createFakeDestination, createFakeSource } from "~/server/sync/testing/fake-connectors";
 import { createSyncFixture } from "~/server/sync/testing/sync-fixture";
 import { enqueueDueSyncs } from "./enqueue-due-syncs";
 import { claimRun } from "./local/claim-run";
 
-let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
-
-beforeAll(async () => {
-  database = await createPostgresDatabase("jobs_race");
-  const { factory, close } = await createAdapterFactory({ databaseUrl: database.url });
-  await migrateDatabase(factory);
-  await close();
-  env.DATABASE_URL = database.url;
-});
-
-afterAll(async () => {
-  await closeDb();
-  env.DATABASE_URL = undefined;
-  await database?.drop();
-});
+provisionPostgresAppDatabase("jobs_race");
 
 function createSync(schedule?: { type: "interval"; minutes: number }) {
   return createSyncFixture({

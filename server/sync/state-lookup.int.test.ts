@@ -4,11 +4,9 @@
  * after a large first run).
  */
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { env } from "~/env.js";
-import { closeDb, createAdapterFactory, getDb } from "~/server/db/client";
-import { migrateDatabase } from "~/server/db/migrate-database";
-import { createPostgresDatabase } from "~/server/testing/databases";
+import { describe, expect, it } from "vitest";
+import { getDb } from "~/server/db/client";
+import { provisionPostgresAppDatabase } from "~/server/testing/app-database";
 import { lookupStates, saveStates, stateLookupQuery } from "./record-state";
 import { createFakeDestination, createFakeSource } from "./testing/fake-connectors";
 import { createSyncFixture } from "./testing/sync-fixture";
@@ -16,21 +14,7 @@ import { createSyncFixture } from "./testing/sync-fixture";
 const STATE_ROWS = 300_000;
 const PAGE_KEYS = 1000;
 
-let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
-
-beforeAll(async () => {
-  database = await createPostgresDatabase("state_lookup");
-  const { factory, close } = await createAdapterFactory({ databaseUrl: database.url });
-  await migrateDatabase(factory);
-  await close();
-  env.DATABASE_URL = database.url;
-});
-
-afterAll(async () => {
-  await closeDb();
-  env.DATABASE_URL = undefined;
-  await database?.drop();
-});
+const database = provisionPostgresAppDatabase("state_lookup");
 
 type PlanNode = { "Node Type": string; "Relation Name"?: string; Plans?: PlanNode[] };
 

@@ -3,11 +3,9 @@
  * statements truly run side by side on separate connections).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { env } from "~/env.js";
-import { closeDb, createAdapterFactory, getDb } from "~/server/db/client";
-import { migrateDatabase } from "~/server/db/migrate-database";
+import { closeDb, getDb } from "~/server/db/client";
 import type { AppError } from "~/server/lib/errors";
-import { createPostgresDatabase } from "~/server/testing/databases";
+import { provisionPostgresAppDatabase } from "~/server/testing/app-database";
 import { checkPassword } from "./password-hashing";
 import { reserveSignInAttempt, settleSuccessfulSignIn } from "./sign-in-throttle";
 import { signUpUser } from "./sign-up-user";
@@ -126,20 +124,7 @@ describe("on PGlite", () => {
 });
 
 describe("on PostgreSQL", () => {
-  let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
-  beforeAll(async () => {
-    await closeDb();
-    database = await createPostgresDatabase("throttle");
-    const { factory, close } = await createAdapterFactory({ databaseUrl: database.url });
-    await migrateDatabase(factory);
-    await close();
-    env.DATABASE_URL = database.url;
-  });
-  afterAll(async () => {
-    await closeDb();
-    env.DATABASE_URL = undefined;
-    await database?.drop();
-  });
+  provisionPostgresAppDatabase("throttle");
   it("runs against the PostgreSQL server", async () => {
     const db = await getDb();
     const [row] = await db.$queryRaw<{ version: string }[]>`SELECT version()`;
