@@ -143,6 +143,15 @@ async function expectOnWorkspaceList(page: Page, slug: string) {
   await expect(page).toHaveURL(new RegExp(`^${BASE.origin}/w/${slug}$`));
 }
 
+/**
+ * Leaves the app before dropping the cookies: a session request still in flight from the page would
+ * otherwise set the session cookie again after it was cleared.
+ */
+async function signOutCompletely(page: Page) {
+  await page.goto("about:blank");
+  await page.context().clearCookies();
+}
+
 test("sign-in never leaves the site, whatever callbackUrl says", async ({ page }) => {
   const email = uniqueEmail("redirect");
   await signUp(page, email);
@@ -150,7 +159,7 @@ test("sign-in never leaves the site, whatever callbackUrl says", async ({ page }
 
   for (const callbackUrl of HOSTILE_CALLBACKS) {
     await test.step(callbackUrl, async () => {
-      await page.context().clearCookies();
+      await signOutCompletely(page);
       await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`);
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill(TEST_PASSWORD);
@@ -163,7 +172,7 @@ test("sign-in never leaves the site, whatever callbackUrl says", async ({ page }
   }
 
   // An on-site target is kept.
-  await page.context().clearCookies();
+  await signOutCompletely(page);
   await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(`/w/${slug}/settings`)}`);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(TEST_PASSWORD);
