@@ -188,6 +188,20 @@ test("sign-in never leaves the site, whatever callbackUrl says", async ({ page }
   }
 });
 
+test("the sign-in page never prints text a link put in ?error=", async ({ page }) => {
+  for (const injected of ["Your account is locked. Call +1 555 0100 to unlock it.", "<b>Session expired</b>: re-enter your card", "CredentialsSignin%0AVisit evil.example"]) {
+    await page.goto(`/sign-in?error=${encodeURIComponent(injected)}`);
+    await expect(page.getByLabel("Email")).toBeVisible();
+    const text = await page.locator("body").innerText();
+    expect(text).not.toContain("555 0100");
+    expect(text).not.toContain("re-enter your card");
+    expect(text).not.toContain("evil.example");
+  }
+  // A code we know gets our own sentence.
+  await page.goto("/sign-in?error=EmailNotVerified");
+  await expect(page.locator("body")).toContainText("Your email is not verified with this provider.");
+});
+
 test("sign-up never leaves the site either", async ({ page }) => {
   await page.goto(`/sign-up?callbackUrl=${encodeURIComponent("/%5Cevil.example")}`);
   await page.getByLabel("Email").fill(uniqueEmail("redirect-signup"));
