@@ -106,6 +106,19 @@ test("an admin invites a viewer, who joins and cannot use admin actions", async 
   await page.getByLabel(`Role of ${adminEmail}`).selectOption("VIEWER");
   await expect(formAlert(page)).toContainText("The last admin cannot be demoted");
 
+  // Removing the viewer asks in the page, not in a browser prompt; Cancel keeps them.
+  await page.getByTestId(`member-${viewerEmail}`).getByRole("button", { name: "Remove" }).click();
+  const dialog = page.getByRole("dialog", { name: `Remove ${viewerEmail}?` });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId(`member-${viewerEmail}`)).toBeVisible();
+  await page.getByTestId(`member-${viewerEmail}`).getByRole("button", { name: "Remove" }).click();
+  await dialog.getByRole("button", { name: "Remove member" }).click();
+  await expect(page.getByTestId(`member-${viewerEmail}`)).toHaveCount(0);
+  expect((await viewer.goto(`/w/${slug}/members`))?.status()).toBe(404);
+
   await viewerContext.close();
   await strangerContext.close();
 });

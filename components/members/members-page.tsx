@@ -33,7 +33,19 @@ export function MembersPage() {
   };
   const onError = (e: { message: string }) => setActionError(e.message);
   const changeRole = useMutation(trpc.member.changeRole.mutationOptions({ onSuccess: refresh, onError }));
-  const remove = useMutation(trpc.member.remove.mutationOptions({ onSuccess: refresh, onError }));
+  const [removing, setRemoving] = useState<{ id: string; email: string } | null>(null);
+  const remove = useMutation(
+    trpc.member.remove.mutationOptions({
+      onSuccess: () => {
+        setRemoving(null);
+        refresh();
+      },
+      onError: (e) => {
+        setRemoving(null);
+        onError(e);
+      },
+    }),
+  );
   const [revoking, setRevoking] = useState<{ id: string; email: string } | null>(null);
   const [reissued, setReissued] = useState<{ id: string; email: string; url: string } | null>(null);
   const revoke = useMutation(
@@ -117,7 +129,7 @@ export function MembersPage() {
                         size="sm"
                         onClick={() => {
                           setActionError(null);
-                          if (window.confirm(`Remove ${m.email} from ${workspace.name}?`)) remove.mutate({ workspaceId: workspace.id, membershipId: m.id });
+                          setRemoving({ id: m.id, email: m.email });
                         }}
                       >
                         Remove
@@ -191,6 +203,17 @@ export function MembersPage() {
           )}
         </QueryState>
       </Card>
+      <ConfirmDialog
+        open={removing !== null}
+        title={`Remove ${removing?.email ?? "this member"}?`}
+        confirmLabel="Remove member"
+        tone="danger"
+        isLoading={remove.isPending}
+        onCancel={() => setRemoving(null)}
+        onConfirm={() => removing && remove.mutate({ workspaceId: workspace.id, membershipId: removing.id })}
+      >
+        They lose access to {workspace.name} at once. The workspace's API tokens keep working (revoke them under Settings if needed). You can invite them again later.
+      </ConfirmDialog>
       <ConfirmDialog
         open={revoking !== null}
         title="Revoke this invitation?"
