@@ -54,12 +54,15 @@ function toCsv(columns: string[], rows: unknown[][]): string {
 }
 
 function phoneFor(index: number): string | null {
-  const local = String(7_000_000 + ((index * 7919) % 2_999_999)).padStart(7, "0");
-  // About one phone in twelve is written without its country code, as UK customers type it.
-  if (index % 12 === 5) return `020 ${local.slice(0, 4)} ${local.slice(4)}`;
+  const digits = String(10_000_000 + ((index * 7919) % 89_999_999));
+  // Most phones are stored in E.164. About one in twelve was typed the national way ("020 …", no country
+  // code), one in seventeen in international format with spaces, and a few are not phones at all.
+  if (index % 12 === 5) return `020 ${digits.slice(0, 4)} ${digits.slice(4)}`;
+  if (index % 17 === 3) return `+44 20 ${digits.slice(0, 4)} ${digits.slice(4)}`;
   if (index % 97 === 3) return "n/a";
   if (index % 31 === 7) return null;
-  return pick(["+44 20 ", "+1 415 ", "+91 98 ", "+49 30 "]) + local;
+  const [prefix, length] = pick([["+4420", 8], ["+1415", 7], ["+9198", 8], ["+4930", 8]] as const);
+  return prefix + digits.slice(0, length);
 }
 
 function generateUsers(): unknown[][] {
