@@ -50,6 +50,8 @@ test("a mapping change is in the history, Resync changed fields sends only chang
     await page.goto(profiles);
     await expect(page.getByTestId("revision-1")).toContainText("Created with the settings of that time.");
     await page.getByRole("link", { name: "Edit" }).click();
+    // The form opens with the auto-matched Name and Email rows; wait for them before adding one.
+    await expect(page.getByRole("list", { name: "Field mappings" }).getByRole("listitem")).toHaveCount(2);
     await addMapping(page, { column: "plan", to: "Plan" }, "Add Custom Field");
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.waitForURL(/\?saved=1$/);
