@@ -19,8 +19,8 @@ test.beforeAll(async () => {
   const client = new pg.Client({ connectionString: source.url });
   await client.connect();
   await client.query(`
-    CREATE TABLE public.users (user_id text PRIMARY KEY, email text, username text, plan text);
-    INSERT INTO public.users VALUES ('se-1', 'se1@example.com', 'Ada', 'pro'), ('se-2', 'se2@example.com', 'Grace', NULL), ('se-3', 'se3@example.com', 'Linus', 'team');
+    CREATE TABLE public.users (user_id text PRIMARY KEY, email text, username text, display_name text);
+    INSERT INTO public.users VALUES ('se-1', 'se1@example.com', 'Ada', 'Ada'), ('se-2', 'se2@example.com', 'Grace', 'Grace Hopper'), ('se-3', 'se3@example.com', 'Linus', 'Linus');
     CREATE TABLE public.purchases (purchase_id text PRIMARY KEY, user_id text NOT NULL, amount numeric NOT NULL);
     INSERT INTO public.purchases VALUES ('sp-1', 'se-1', 10), ('sp-2', 'se-2', 20);
   `);
@@ -46,32 +46,35 @@ test("a mapping change is in the history, Resync changed fields sends only chang
     return path;
   });
 
-  await test.step("edit: add plan → Plan; the history shows version 2 with the diff and who made it", async () => {
+  await test.step("edit: Name now comes from display_name; the history shows version 2 with the diff and who made it", async () => {
     await page.goto(profiles);
     await expect(page.getByTestId("revision-1")).toContainText("Created with the settings of that time.");
     await page.getByRole("link", { name: "Edit" }).click();
-    // The form opens with the auto-matched Name and Email rows; wait for them before adding one.
-    await expect(page.getByRole("list", { name: "Field mappings" }).getByRole("listitem")).toHaveCount(2);
-    await addMapping(page, { column: "plan", to: "Plan" }, "Add Custom Field");
+    // The form opens with the auto-matched Name and Email rows.
+    const rows = page.getByRole("list", { name: "Field mappings" }).getByRole("listitem");
+    await expect(rows).toHaveCount(2);
+    const nameRow = rows.filter({ has: page.locator('input[value="Name"]') });
+    await nameRow.getByLabel(/source column$/).selectOption("display_name");
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.waitForURL(/\?saved=1$/);
     const revision = page.getByTestId("revision-2");
     await expect(revision).toContainText("Version 2");
     await expect(revision).toContainText(email);
-    await expect(revision).toContainText("Mapping → Plan");
-    await expect(revision).toContainText("added");
-    await expect(revision.locator("ins")).toContainText("plan → Plan (string)");
+    await expect(revision).toContainText("Mapping → Name");
+    await expect(revision).toContainText("changed");
+    await expect(revision.locator("del")).toHaveText("username → Name (string)");
+    await expect(revision.locator("ins")).toHaveText("display_name → Name (string)");
     await page.screenshot({ path: "test-results/screenshots/safe-edits-history-1280.png", fullPage: true });
   });
 
-  await test.step("Resync changed fields explains itself and sends the two rows whose plan is set", async () => {
+  await test.step("Resync changed fields explains itself and sends only the row whose name changed", async () => {
     const callout = page.getByRole("status").filter({ hasText: "Mappings changed since the last successful run" });
-    await expect(callout).toContainText("Changed: Plan.");
+    await expect(callout).toContainText("Changed: Name.");
     await callout.getByRole("button", { name: "Resync changed fields" }).click();
     await page.waitForURL(/\/runs\/[^/?]+/);
     const run = await readFinishedRun(page);
-    // se-2 has no plan, so its payload is unchanged and it is not sent again.
-    expect(run.counts).toMatchObject({ read: 3, updated: 2, unchanged: 1, created: 0 });
+    // Only se-2's display name differs from its username, so only its payload changed.
+    expect(run.counts).toMatchObject({ read: 3, updated: 1, unchanged: 2, created: 0 });
     await page.goto(profiles);
     await expect(page.getByTestId("revision-2")).toBeVisible();
     await expect(page.getByText("Mappings changed since the last successful run")).toHaveCount(0);
