@@ -174,9 +174,18 @@ test("an admin adds CleverTap and PostgreSQL, tests both and browses a table", a
     await page.goto(`/w/${slug}/connections/new?kind=destination&type=customerio`);
     await page.getByLabel("Site ID").fill("sim-site");
     await page.getByLabel(/^API Key/).fill("not-the-key");
+    // Finish after a failed Test asks first; Cancel keeps the form and creates nothing.
+    await page.getByRole("button", { name: "Test", exact: true }).click();
+    await expect(page.getByTestId("test-result")).toContainText("Connection failed");
     await page.getByRole("button", { name: "Finish" }).click();
+    const saveAnyway = page.getByRole("dialog", { name: "The test failed. Save anyway?" });
+    await expect(saveAnyway).toBeVisible();
+    await saveAnyway.getByRole("button", { name: "Cancel" }).click();
+    await expect(saveAnyway).toBeHidden();
+    await expect(page).toHaveURL(/\/connections\/new\?/);
+    await page.getByRole("button", { name: "Finish" }).click();
+    await saveAnyway.getByRole("button", { name: "Save anyway" }).click();
     await waitForConnectionPage(page, "Customer.io");
-    await expect(page.getByTestId("connection-status")).toContainText("Not tested");
     await page.getByRole("button", { name: "Test", exact: true }).click();
     await expect(page.getByTestId("test-result")).toContainText("Connection failed");
     await expect(page.getByTestId("connection-status")).toContainText("Failed: ");

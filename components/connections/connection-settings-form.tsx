@@ -7,6 +7,7 @@ import { useForm, useWatch } from "react-hook-form";
 import { useTRPC } from "~/components/providers/trpc-react-provider";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
+import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { Field, Input } from "~/components/ui/field";
 import { useWorkspace } from "~/components/workspace/workspace-context";
 import { ConfigFields } from "./config-fields";
@@ -81,7 +82,7 @@ export function ConnectionSettingsForm({ connectorType, connection, defaultName 
     await test.mutateAsync(input).then(setTestResult, showError);
   };
 
-  const onSubmit = handleSubmit(async (values) => {
+  const save = async (values: ConnectionFormValues) => {
     const passedTest = testResult?.ok === true;
     setServerError(null);
     setSaved(null);
@@ -122,6 +123,15 @@ export function ConnectionSettingsForm({ connectorType, connection, defaultName 
       queryClient.invalidateQueries({ queryKey: trpc.connection.get.queryKey() }),
       queryClient.invalidateQueries({ queryKey: trpc.connection.list.queryKey() }),
     ]);
+  };
+  // Settings that just failed their Test are saved only when the person says so, knowing syncs will fail.
+  const [failedTestSave, setFailedTestSave] = useState<ConnectionFormValues | null>(null);
+  const onSubmit = handleSubmit(async (values) => {
+    if (testResult && !testResult.ok) {
+      setFailedTestSave(values);
+      return;
+    }
+    await save(values);
   });
 
   /** DuckDB reads a .duckdb file in database mode and any other file in files mode. */
@@ -177,10 +187,24 @@ export function ConnectionSettingsForm({ connectorType, connection, defaultName 
         <Button variant="secondary" onClick={() => void runTest()} isLoading={test.isPending && !formState.isSubmitting}>
           {isNew ? "Test" : "Test these settings"}
         </Button>
-        <Button type="submit" isLoading={formState.isSubmitting}>
+        <Button type="submit" isLoading={formState.isSubmitting || create.isPending || update.isPending}>
           {isNew ? "Finish" : "Save changes"}
         </Button>
       </div>
+      <ConfirmDialog
+        open={failedTestSave !== null}
+        title="The test failed. Save anyway?"
+        confirmLabel="Save anyway"
+        tone="danger"
+        onCancel={() => setFailedTestSave(null)}
+        onConfirm={() => {
+          const values = failedTestSave;
+          setFailedTestSave(null);
+          if (values) void save(values);
+        }}
+      >
+        {isNew ? "The connection is created" : "The settings are saved"} as entered, and syncs that use it will fail until the problem the test reported is fixed.
+      </ConfirmDialog>
     </form>
   );
 }

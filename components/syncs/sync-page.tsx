@@ -15,10 +15,12 @@ import { Button } from "~/components/ui/button";
 import { Card, CardBody, CardHeader } from "~/components/ui/card";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { EmptyState } from "~/components/ui/empty-state";
+import { Field, Input } from "~/components/ui/field";
 import { PageHeader } from "~/components/ui/page-header";
 import { QueryState } from "~/components/ui/query-state";
 import { useWorkspace } from "~/components/workspace/workspace-context";
 import { buildDefinition, readSyncView } from "./sync-form-values";
+import { SyncHistory } from "./sync-history";
 import { SyncRunsChart } from "./sync-runs-chart";
 import { SyncSummary } from "./sync-summary";
 import type { SyncView } from "./sync-types";
@@ -129,10 +131,15 @@ function SyncDetails({ sync, notice }: { sync: SyncView; notice: "created" | "sa
       },
     }),
   );
-  const run = (fullResync: boolean) => {
+  const run = (fullResync: boolean, confirmName?: string) => {
     setActionError(null);
-    request.mutate({ workspaceId: workspace.id, syncId: sync.id, fullResync });
+    request.mutate({ workspaceId: workspace.id, syncId: sync.id, fullResync, confirmName });
   };
+  const history = useQuery(trpc.sync.history.queryOptions({ workspaceId: workspace.id, syncId: sync.id }));
+  const mappingChange = history.data?.mappingsChangedSinceLastRun;
+  const impact = useQuery({ ...trpc.sync.fullResyncImpact.queryOptions({ workspaceId: workspace.id, syncId: sync.id }), enabled: confirming === "resync" });
+  const [typedName, setTypedName] = useState("");
+  const needsTypedName = !!impact.data?.duplicatesEvents && impact.data.sentRecords > 0;
   const running = sync.lastRun && isRunActive(sync.lastRun.status);
 
   return (
@@ -171,6 +178,17 @@ function SyncDetails({ sync, notice }: { sync: SyncView; notice: "created" | "sa
       ) : notice === "saved" ? (
         <Alert tone="success" className="mb-4">
           Changes saved. The next run uses them.
+        </Alert>
+      ) : null}
+      {mappingChange && canRun ? (
+        <Alert tone="info" className="mb-4" title="Mappings changed since the last successful run">
+          <p>
+            Changed: {mappingChange.fields.join(", ")}. <strong>Resync changed fields</strong> reads every row and sends only the rows whose payload is now different, which is what
+            a normal run does too; rows that look the same are not sent again. Use a full resync only when the destination lost data.
+          </p>
+          <Button size="sm" className="mt-2" onClick={() => run(false)} isLoading={request.isPending && confirming === null} disabled={!!running}>
+            <Play className="h-3.5 w-3.5" aria-hidden /> Resync changed fields
+          </Button>
         </Alert>
       ) : null}
       {actionError ? (
@@ -214,18 +232,35 @@ function SyncDetails({ sync, notice }: { sync: SyncView; notice: "created" | "sa
         </Card>
       </div>
       <SyncRuns sync={sync} />
+      <SyncHistory syncId={sync.id} />
       <ConfirmDialog
         open={confirming === "resync"}
         title="Run a full resync?"
         confirmLabel="Run full resync"
-        isLoading={request.isPending}
-        onCancel={() => setConfirming(null)}
+        tone={needsTypedName ? "danger" : "primary"}
+        isLoading={request.isPending || impact.isPending}
+        confirmDisabled={needsTypedName && typedName.trim() !== sync.name}
+        onCancel={() => {
+          setConfirming(null);
+          setTypedName("");
+        }}
         onConfirm={() => {
           setConfirming(null);
-          run(true);
+          setTypedName("");
+          run(true, needsTypedName ? typedName : undefined);
         }}
       >
-        A full resync clears what was sent; every row is sent again, as if the sync were new. Use it after the destination lost data or you changed it by hand.
+        <p>A full resync clears what was sent; every row is sent again, as if the sync were new. Use it after the destination lost data or you changed it by hand.</p>
+        {needsTypedName && impact.data ? (
+          <div className="mt-3 space-y-3">
+            <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-amber-900" data-testid="resync-duplicates">
+              {impact.data.destinationLabel} cannot de-duplicate events: the {impact.data.sentRecords.toLocaleString()} events this sync already sent will be sent again and appear twice.
+            </p>
+            <Field id="confirm-resync-name" label={`Type ${sync.name} to confirm`}>
+              <Input id="confirm-resync-name" autoComplete="off" value={typedName} onChange={(e) => setTypedName(e.target.value)} />
+            </Field>
+          </div>
+        ) : null}
       </ConfirmDialog>
       <ConfirmDialog
         open={confirming === "delete"}

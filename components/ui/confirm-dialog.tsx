@@ -15,6 +15,7 @@ export function ConfirmDialog({
   confirmLabel,
   tone = "primary",
   isLoading,
+  confirmDisabled,
   onConfirm,
   onCancel,
 }: {
@@ -24,6 +25,8 @@ export function ConfirmDialog({
   confirmLabel: string;
   tone?: "primary" | "danger";
   isLoading?: boolean;
+  /** Keeps the confirm button off until the dialog's own input (e.g. a typed name) allows it. */
+  confirmDisabled?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -56,7 +59,7 @@ export function ConfirmDialog({
         <Button variant="secondary" onClick={onCancel} autoFocus={tone === "danger"}>
           Cancel
         </Button>
-        <Button variant={tone} onClick={onConfirm} isLoading={isLoading} autoFocus={tone !== "danger"}>
+        <Button variant={tone} onClick={onConfirm} isLoading={isLoading} disabled={confirmDisabled} autoFocus={tone !== "danger"}>
           {confirmLabel}
         </Button>
       </div>

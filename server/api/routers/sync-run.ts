@@ -10,10 +10,10 @@ import { requestSyncRun } from "~/server/services/sync-runs/request-sync-run";
 export const syncRunRouter = createTRPCRouter({
   request: workspaceProcedure
     .meta({ permission: "syncs.run" })
-    .input(z.object({ syncId: z.string(), fullResync: z.boolean().optional() }))
+    .input(z.object({ syncId: z.string(), fullResync: z.boolean().optional(), confirmName: z.string().max(200).optional() }))
     .output(z.object({ runId: z.string(), alreadyRunning: z.boolean() }))
     .mutation(({ ctx, input }) =>
-      requestSyncRun({ workspaceId: ctx.workspace.id, syncId: input.syncId, trigger: "MANUAL", fullResync: input.fullResync, requestedById: ctx.user.id }),
+      requestSyncRun({ workspaceId: ctx.workspace.id, syncId: input.syncId, trigger: "MANUAL", fullResync: input.fullResync, confirmName: input.confirmName, requestedById: ctx.user.id }),
     ),
   cancel: workspaceProcedure
     .meta({ permission: "syncs.run" })

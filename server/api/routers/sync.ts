@@ -8,6 +8,8 @@ import { listSyncs } from "~/server/services/syncs/list-syncs";
 import { previewSchedule } from "~/server/services/syncs/preview-schedule";
 import { suggestMappings } from "~/server/services/syncs/suggest-mappings";
 import { updateSync } from "~/server/services/syncs/update-sync";
+import { listSyncHistory } from "~/server/services/syncs/sync-revisions";
+import { describeFullResyncImpact } from "~/server/services/sync-runs/full-resync-impact";
 
 // The definition is validated by the service (public field names, per-field errors), so the router passes it through.
 const ZDefinitionBody = z.record(z.string(), z.unknown());
@@ -20,6 +22,14 @@ export const syncRouter = createTRPCRouter({
     .meta({ permission: "syncs.read" })
     .input(z.object({ syncId: z.string() }))
     .query(({ ctx, input }) => getSync({ workspaceId: ctx.workspace.id, syncId: input.syncId })),
+  history: workspaceProcedure
+    .meta({ permission: "syncs.read" })
+    .input(z.object({ syncId: z.string() }))
+    .query(({ ctx, input }) => listSyncHistory({ workspaceId: ctx.workspace.id, syncId: input.syncId })),
+  fullResyncImpact: workspaceProcedure
+    .meta({ permission: "syncs.read" })
+    .input(z.object({ syncId: z.string() }))
+    .query(({ ctx, input }) => describeFullResyncImpact({ workspaceId: ctx.workspace.id, syncId: input.syncId })),
   create: workspaceProcedure
     .meta({ permission: "syncs.write" })
     .input(z.object({ definition: ZDefinitionBody }))

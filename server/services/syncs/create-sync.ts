@@ -7,6 +7,7 @@ import { recordAuditEntry, type Actor } from "~/server/services/audit/record-aud
 import { checkSyncDefinition } from "./check-sync-definition";
 import { parseDefinitionInput } from "./parse-definition-input";
 import { toSyncColumns } from "./sync-columns";
+import { recordSyncRevision } from "./sync-revisions";
 import { SYNC_VIEW_INCLUDE, toSyncView } from "./sync-view";
 
 export async function createSync({ workspaceId, definition, actor }: { workspaceId: string; definition: unknown; actor: Actor }) {
@@ -17,20 +18,24 @@ export async function createSync({ workspaceId, definition, actor }: { workspace
     throw new AppError("CONFLICT", `A sync named "${name}" already exists.`, { fieldErrors: { name: "Name already in use." } });
   }
   await checkSyncDefinition({ workspaceId, sourceId, destinationId, settings });
-  const row = await db.sync.create({
-    data: {
-      id: createId("sync"),
-      workspaceId,
-      name,
-      sourceId,
-      destinationId,
-      enabled,
-      ...toSyncColumns(settings),
-      nextRunAt: enabled ? computeNextRunAt(settings.schedule, new Date()) : null,
-      createdById: actor.userId ?? null,
-    },
-    include: SYNC_VIEW_INCLUDE,
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.sync.create({
+      data: {
+        id: createId("sync"),
+        workspaceId,
+        name,
+        sourceId,
+        destinationId,
+        enabled,
+        ...toSyncColumns(settings),
+        nextRunAt: enabled ? computeNextRunAt(settings.schedule, new Date()) : null,
+        createdById: actor.userId ?? null,
+      },
+      include: SYNC_VIEW_INCLUDE,
+    });
+    await recordSyncRevision({ tx, workspaceId, syncId: created.id, actor, before: null, after: parsed });
+    await recordAuditEntry({ workspaceId, actor, action: "sync.create", targetType: "sync", targetId: created.id, targetName: name, tx });
+    return created;
   });
-  await recordAuditEntry({ workspaceId, actor, action: "sync.create", targetType: "sync", targetId: row.id, targetName: name });
   return toSyncView(row);
 }

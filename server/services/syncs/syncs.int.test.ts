@@ -8,10 +8,12 @@ import { deleteConnection } from "~/server/services/connections/delete-connectio
 import { getConnection } from "~/server/services/connections/get-connection";
 import { signUpUser } from "~/server/services/users/sign-up-user";
 import { createWorkspace } from "~/server/services/workspaces/create-workspace";
+import { assertFullResyncConfirmed, describeFullResyncImpact } from "~/server/services/sync-runs/full-resync-impact";
 import { createSync } from "./create-sync";
 import { deleteSync } from "./delete-sync";
 import { previewSchedule } from "./preview-schedule";
 import { suggestMappings } from "./suggest-mappings";
+import { listSyncHistory } from "./sync-revisions";
 import { updateSync } from "./update-sync";
 
 let source: Awaited<ReturnType<typeof createPostgresDatabase>>;
@@ -94,5 +96,65 @@ describe("sync definitions", () => {
     expect(preview.nextRuns).toHaveLength(5);
     expect(preview.nextRuns.every((d) => d.getUTCHours() === 5 || d.getUTCHours() === 4)).toBe(true);
     expect(() => previewSchedule({ schedule: { type: "cron", expression: "61 * * * *", timezone: "UTC" } })).toThrow(/invalid/);
+  });
+
+  it("records every saved change as a revision with a field-by-field diff, and skips saves that change nothing", async () => {
+    const editor = { userId: null, label: "editor@example.com" };
+    const sync = await createSync({ workspaceId, definition: { ...profileSync(), name: "History" }, actor: editor });
+    await updateSync({
+      workspaceId,
+      syncId: sync.id,
+      actor: editor,
+      changes: {
+        mappings: [
+          { from: { column: "username" }, to: "Name", type: "string" },
+          { from: { column: "phone" }, to: "Email", type: "string" },
+        ],
+        schedule: { type: "interval", minutes: 30 },
+      },
+    });
+    await updateSync({ workspaceId, syncId: sync.id, actor: editor, changes: { schedule: { type: "interval", minutes: 30 } } });
+    const { revisions } = await listSyncHistory({ workspaceId, syncId: sync.id });
+    expect(revisions.map((r) => r.number)).toEqual([2, 1]);
+    expect(revisions[1]).toMatchObject({ actor: "editor@example.com", changes: [] });
+    expect(revisions[0]!.changes).toEqual([
+      { field: "mappings.Email", label: "Mapping → Email", before: { from: { column: "email" }, to: "Email", type: "string" }, after: { from: { column: "phone" }, to: "Email", type: "string" } },
+      { field: "mappings.Name", label: "Mapping → Name", before: null, after: { from: { column: "username" }, to: "Name", type: "string" } },
+      { field: "schedule.minutes", label: "Schedule › Minutes", before: 15, after: 30 },
+    ]);
+    // Another tenant cannot read it.
+    await expect(listSyncHistory({ workspaceId: "ws_other", syncId: sync.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await deleteSync({ workspaceId, syncId: sync.id, actor });
+  });
+
+  it("asks for the sync's name before a full resync would duplicate CleverTap events", async () => {
+    const events = await createSync({
+      workspaceId,
+      actor,
+      definition: {
+        ...profileSync(),
+        name: "Purchases",
+        object: "event",
+        behavior: "append",
+        syncKey: { column: "purchase_id" },
+        mappings: [{ from: { column: "amount" }, to: "Amount", type: "number" }],
+        event: { name: { constant: "Charged" }, identityColumn: "user_id", identifier: "identity" },
+      },
+    });
+    const db = await getDb();
+    // Nothing sent yet: nothing to duplicate, no confirmation needed.
+    await expect(assertFullResyncConfirmed({ workspaceId, syncId: events.id })).resolves.toBeUndefined();
+    await db.syncRecordState.createMany({ data: ["p1", "p2", "p3"].map((recordKey) => ({ syncId: events.id, workspaceId, recordKey, payloadHash: "h" })) });
+    expect(await describeFullResyncImpact({ workspaceId, syncId: events.id })).toMatchObject({ duplicatesEvents: true, sentRecords: 3, destinationLabel: "CleverTap" });
+    await expect(assertFullResyncConfirmed({ workspaceId, syncId: events.id })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("sends its 3 events to CleverTap again") });
+    await expect(assertFullResyncConfirmed({ workspaceId, syncId: events.id, confirmName: "purchases" })).rejects.toMatchObject({ details: { fieldErrors: { confirmName: "This is not the sync's name." } } });
+    await expect(assertFullResyncConfirmed({ workspaceId, syncId: events.id, confirmName: "Purchases" })).resolves.toBeUndefined();
+
+    const profiles = await createSync({ workspaceId, actor, definition: { ...profileSync(), name: "Profiles" } });
+    await db.syncRecordState.create({ data: { syncId: profiles.id, workspaceId, recordKey: "1", payloadHash: "h" } });
+    expect(await describeFullResyncImpact({ workspaceId, syncId: profiles.id })).toMatchObject({ duplicatesEvents: false, sentRecords: 1 });
+    await expect(assertFullResyncConfirmed({ workspaceId, syncId: profiles.id })).resolves.toBeUndefined();
+    await deleteSync({ workspaceId, syncId: events.id, actor });
+    await deleteSync({ workspaceId, syncId: profiles.id, actor });
   });
 });

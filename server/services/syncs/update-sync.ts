@@ -6,6 +6,7 @@ import { recordAuditEntry, type Actor } from "~/server/services/audit/record-aud
 import { checkSyncDefinition } from "./check-sync-definition";
 import { parseDefinitionInput } from "./parse-definition-input";
 import { toSyncColumns } from "./sync-columns";
+import { recordSyncRevision } from "./sync-revisions";
 import { SYNC_VIEW_INCLUDE, toSyncView } from "./sync-view";
 
 /** Applies a partial definition (PATCH semantics) over the stored one and validates the result as a whole. */
@@ -22,18 +23,22 @@ export async function updateSync({ workspaceId, syncId, changes, actor }: { work
   const definitionChanged = Object.keys(changes).some((k) => k !== "name" && k !== "enabled");
   if (definitionChanged) await checkSyncDefinition({ workspaceId, sourceId, destinationId, settings });
   const scheduleChanged = "schedule" in changes || "enabled" in changes;
-  const updated = await db.sync.update({
-    where: { id: row.id },
-    data: {
-      name,
-      sourceId,
-      destinationId,
-      enabled,
-      ...toSyncColumns(settings),
-      ...(scheduleChanged ? { nextRunAt: enabled ? computeNextRunAt(settings.schedule, new Date()) : null } : {}),
-    },
-    include: SYNC_VIEW_INCLUDE,
+  const updated = await db.$transaction(async (tx) => {
+    const saved = await tx.sync.update({
+      where: { id: row.id },
+      data: {
+        name,
+        sourceId,
+        destinationId,
+        enabled,
+        ...toSyncColumns(settings),
+        ...(scheduleChanged ? { nextRunAt: enabled ? computeNextRunAt(settings.schedule, new Date()) : null } : {}),
+      },
+      include: SYNC_VIEW_INCLUDE,
+    });
+    const diffs = await recordSyncRevision({ tx, workspaceId, syncId: row.id, actor, before: current, after: parsed });
+    await recordAuditEntry({ workspaceId, actor, action: "sync.update", targetType: "sync", targetId: row.id, targetName: name, details: { fields: diffs.map((c) => c.field) }, tx });
+    return saved;
   });
-  await recordAuditEntry({ workspaceId, actor, action: "sync.update", targetType: "sync", targetId: row.id, targetName: name, details: { fields: Object.keys(changes) } });
   return toSyncView(updated);
 }

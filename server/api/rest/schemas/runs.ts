@@ -47,7 +47,14 @@ export const ZRunList = z.object({ data: z.array(ZRun), nextCursor: z.string().n
 export const ZRunListQuery = ZPageQuery;
 
 export const ZTriggerRunBody = z
-  .object({ fullResync: z.boolean().optional().meta({ description: "Forget what was sent before and send every row again." }) })
+  .object({
+    fullResync: z.boolean().optional().meta({ description: "Forget what was sent before and send every row again." }),
+    confirmName: z
+      .string()
+      .max(200)
+      .optional()
+      .meta({ description: "The sync's name. Required for a full resync of events that the destination cannot de-duplicate (CleverTap events), which would arrive twice; otherwise ignored." }),
+  })
   .optional()
   .meta({ id: "TriggerRun" });
 
