@@ -14,7 +14,7 @@ import { updateSync } from "~/server/services/syncs/update-sync";
 const ZDefinitionBody = z.record(z.string(), z.unknown());
 
 const ZDryRunInput = z.union([
-  z.object({ syncId: z.string(), wholeModel: z.boolean().default(false) }),
+  z.object({ syncId: z.string(), definition: ZDefinitionBody.optional(), wholeModel: z.boolean().default(false) }),
   z.object({ definition: ZDefinitionBody, wholeModel: z.boolean().default(false) }),
 ]);
 
@@ -49,7 +49,7 @@ export const syncRouter = createTRPCRouter({
     .meta({ permission: "models.query" })
     .input(ZDryRunInput)
     .mutation(({ ctx, input }) =>
-      dryRunSync({ workspaceId: ctx.workspace.id, target: "syncId" in input ? { syncId: input.syncId } : { definition: input.definition }, wholeModel: input.wholeModel }),
+      dryRunSync({ workspaceId: ctx.workspace.id, target: "syncId" in input ? { syncId: input.syncId, definition: input.definition } : { definition: input.definition }, wholeModel: input.wholeModel }),
     ),
   suggestMappings: workspaceProcedure
     .meta({ permission: "models.query" })

@@ -11,8 +11,11 @@ import { parseDefinitionInput } from "./parse-definition-input";
 /** The sync form's definition before Create Sync: the settings and the two connections (a name is not needed yet). */
 export const ZDryRunDefinition = ZSyncSettings.extend({ sourceId: z.string().trim().min(1), destinationId: z.string().trim().min(1) });
 
-/** A saved sync, or the definition the sync form holds. */
-export type DryRunTarget = { syncId: string } | { definition: unknown };
+/**
+ * A saved sync; the definition the create form holds; or the edit form's definition, compared with the
+ * saved sync's states (`syncId` and `definition`).
+ */
+export type DryRunTarget = { syncId: string; definition?: unknown } | { definition: unknown };
 
 /**
  * The engine's context for a dry run, checked as a run's prepare step checks it (connections in the
@@ -27,7 +30,10 @@ export async function loadDryRunContext({ workspaceId, target }: { workspaceId: 
     const row = await db.sync.findFirst({ where: { id: target.syncId, workspaceId } });
     if (!row) throw notFound("Sync");
     syncId = row.id;
-    definition = { ...parseStoredSettings(row), sourceId: row.sourceId, destinationId: row.destinationId };
+    definition =
+      target.definition === undefined
+        ? { ...parseStoredSettings(row), sourceId: row.sourceId, destinationId: row.destinationId }
+        : parseDefinitionInput(ZDryRunDefinition, target.definition);
   } else {
     definition = parseDefinitionInput(ZDryRunDefinition, target.definition);
   }

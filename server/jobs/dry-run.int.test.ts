@@ -1,7 +1,8 @@
 /**
  * Dry run end to end: a real PostgreSQL source, the CleverTap simulator over HTTP and the product's
  * services. A dry run sends nothing and writes no state; its payloads are exactly what the real run
- * then uploads; after the run it sees unchanged rows and the one row that changed.
+ * then uploads; after the run it sees unchanged rows and the one row that changed. It lives with the
+ * runners because it drives the one run sequence (runSyncRun) that services may not import.
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,13 +12,13 @@ import { closeDb, getDb } from "~/server/db/client";
 import { createId } from "~/server/lib/ids";
 import { AppError } from "~/server/lib/errors";
 import { createPostgresDatabase } from "~/server/testing/databases";
-import { createEngineDeps } from "~/server/jobs/engine-deps";
-import { directIo, runSyncRun } from "~/server/jobs/run-sync-run";
+import { createEngineDeps } from "./engine-deps";
+import { directIo, runSyncRun } from "./run-sync-run";
 import { createConnection } from "~/server/services/connections/create-connection";
 import { signUpUser } from "~/server/services/users/sign-up-user";
 import { createWorkspace } from "~/server/services/workspaces/create-workspace";
-import { createSync } from "./create-sync";
-import { dryRunSync } from "./dry-run-sync";
+import { createSync } from "~/server/services/syncs/create-sync";
+import { dryRunSync } from "~/server/services/syncs/dry-run-sync";
 
 type Sim = { url: string; close(): Promise<void> };
 let clevertap: Sim;
