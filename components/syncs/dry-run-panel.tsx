@@ -78,7 +78,7 @@ function SampleTable({ result }: { result: DryRunOutput }) {
                 return (
                   <tr key={`${i}-${row.key}`} data-testid="dry-run-row" data-key={row.key} data-fate={row.fate} className="align-top">
                     <td className="px-3 py-2 tabular-nums text-slate-400">{i + 1}</td>
-                    <td className="max-w-[12rem] break-all px-3 py-2 font-mono text-xs text-slate-900">{row.key}</td>
+                    <td className="min-w-[6rem] max-w-[12rem] px-3 py-2 font-mono text-xs text-slate-900 [overflow-wrap:anywhere]">{row.key}</td>
                     <td className="px-3 py-2">
                       <Badge tone={fate.tone}>{fate.label}</Badge>
                     </td>
