@@ -12,6 +12,7 @@ import { Field, Input } from "~/components/ui/field";
 import { Spinner } from "~/components/ui/spinner";
 import { useWorkspace } from "~/components/workspace/workspace-context";
 import { DestinationSection } from "./destination-section";
+import { DryRunPanel, type DryRunTarget } from "./dry-run-panel";
 import { FormSection } from "./form-section";
 import { MappingsEditor } from "./mappings-editor";
 import { ModelSection } from "./model-section";
@@ -225,6 +226,22 @@ export function SyncForm({ sources, destinations, connectorTypes, defaultValues,
     }
   };
 
+  // The dry run checks the same fields as Create Sync first, then sends the definition the form holds.
+  const dryRunTarget = (): DryRunTarget | null => {
+    const values = getValues();
+    const sql = values.sql.trim();
+    if (values.modelType === "sql" && sql !== appliedSql) setAppliedSql(sql);
+    const missing = findMissingFields(values, object);
+    if (Object.keys(missing).length) {
+      showErrors("Complete these steps before a dry run.", missing);
+      return null;
+    }
+    setErrors({ summary: null, fields: {} });
+    const definition = buildDefinition({ ...values, sql, name: values.name.trim() || suggestedName }, context);
+    return editing ? { syncId: editing.syncId, definition } : { definition };
+  };
+  const canDryRun = workspace.can("models.query");
+
   let counter = 0;
   const steps = {
     source: ++counter,
@@ -292,6 +309,19 @@ export function SyncForm({ sources, destinations, connectorTypes, defaultValues,
                 scheduleDescription: schedulePreview.query.data?.description,
               }}
             />
+            {canDryRun ? (
+              <div className="border-t border-slate-100 pt-4">
+                <h3 className="mb-2 text-sm font-semibold text-slate-900">Dry run</h3>
+                <DryRunPanel
+                  getTarget={dryRunTarget}
+                  description={
+                    editing
+                      ? "See what the next run would send with these changes, compared with what this sync already sent. Nothing is sent or saved."
+                      : "See the exact payloads the first run would send for up to 50 rows, and which rows would be invalid. Nothing is sent or saved."
+                  }
+                />
+              </div>
+            ) : null}
             <div className="flex flex-wrap items-center justify-end gap-2 border-t border-slate-100 pt-4">
               <Button variant="secondary" onClick={() => router.push(editing ? `/w/${workspace.slug}/syncs/${editing.syncId}` : `/w/${workspace.slug}/syncs`)}>
                 Cancel

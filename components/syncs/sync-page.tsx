@@ -19,6 +19,7 @@ import { Field, Input } from "~/components/ui/field";
 import { PageHeader } from "~/components/ui/page-header";
 import { QueryState } from "~/components/ui/query-state";
 import { useWorkspace } from "~/components/workspace/workspace-context";
+import { DryRunPanel } from "./dry-run-panel";
 import { buildDefinition, readSyncView } from "./sync-form-values";
 import { SyncHistory } from "./sync-history";
 import { SyncRunsChart } from "./sync-runs-chart";
@@ -104,6 +105,7 @@ function SyncDetails({ sync, notice }: { sync: SyncView; notice: "created" | "sa
   const workspace = useWorkspace();
   const canRun = workspace.can("syncs.run");
   const canWrite = workspace.can("syncs.write");
+  const canQuery = workspace.can("models.query");
   const [confirming, setConfirming] = useState<Confirming>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const types = useQuery(trpc.connection.types.queryOptions({ workspaceId: workspace.id }));
@@ -231,6 +233,17 @@ function SyncDetails({ sync, notice }: { sync: SyncView; notice: "created" | "sa
           </CardBody>
         </Card>
       </div>
+      {canQuery ? (
+        <Card className="mt-6">
+          <CardHeader title="Dry run" />
+          <CardBody>
+            <DryRunPanel
+              getTarget={() => ({ syncId: sync.id })}
+              description="See what the next run would do, row by row: the exact payload for up to 50 rows and whether each is created, updated, unchanged or invalid. Nothing is sent and nothing changes."
+            />
+          </CardBody>
+        </Card>
+      ) : null}
       <SyncRuns sync={sync} />
       <SyncHistory syncId={sync.id} />
       <ConfirmDialog

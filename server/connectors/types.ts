@@ -176,6 +176,11 @@ export type DestinationConnector<C> = ConnectorBase<C> & {
    * value lengths, phone format, reserved names …). Problems make the row invalid: it is not sent.
    */
   validateRecord(p: { object: DestinationObject; behavior: Behavior; record: OutRecord }): FieldProblem[];
+  /**
+   * The JSON this record becomes inside the request body, exactly as `write` sends it (one entry of
+   * CleverTap's `d`, one item of Customer.io's `batch`). A dry run shows it; nothing is sent.
+   */
+  buildPayload(p: { object: DestinationObject; behavior: Behavior; record: OutRecord }): unknown;
   /** Bytes the record adds to a request body, for batching under maxBatchBytes/maxRecordBytes. */
   measureRecord(p: { object: DestinationObject; record: OutRecord }): number;
   /**

@@ -12,7 +12,8 @@ import { decodeCursor, encodeCursor, type PageCursor } from "./cursor";
 import { parseStoredSettings, validateSyncDefinition, type SyncSettings } from "./definition";
 import { acquireAccountSlot } from "./account-slots";
 import { createBatchSender, runInFlightLimit, type DeliveryOptions } from "./deliver";
-import { hashPayload, matchesStoredHash } from "./hash";
+import { buildCheckedRecord, decideChange, duplicateKeyProblem, measureRecordSize } from "./classify-record";
+import { hashPayload } from "./hash";
 import { lookupStates, saveStates, type StateWrite } from "./record-state";
 import { appendRunLog, cancelRun, failRun, recordErrors, transitionRun, type RecordErrorInput } from "./run-status";
 
@@ -59,7 +60,7 @@ export type RunContext = {
   object: DestinationObject;
 };
 
-async function lookupConnectors(deps: EngineDeps): Promise<ConnectorLookup> {
+async function lookupConnectors(deps: Pick<EngineDeps, "connectors">): Promise<ConnectorLookup> {
   if (deps.connectors) return deps.connectors;
   const registry = await import("~/server/connectors/registry");
   return { source: registry.getSourceConnector, destination: registry.getDestinationConnector };
@@ -84,19 +85,27 @@ function parseConfig(connector: SourceConnector<unknown> | DestinationConnector<
   throw new SyncDefinitionError(`The ${role} connection (${connector.label}) has an invalid configuration (${fields}); edit the connection.`);
 }
 
-export async function loadRunContext(run: RunWithSync, deps: EngineDeps): Promise<RunContext> {
+/** What a dry run works with: a sync's settings, connectors and parsed configs, saved or not. */
+export type SyncContext = Omit<RunContext, "run">;
+
+export async function loadSyncContext(p: {
+  workspaceId: string;
+  sourceId: string;
+  destinationId: string;
+  settings: SyncSettings;
+  deps: Pick<EngineDeps, "resolveConnectionConfig" | "connectors">;
+}): Promise<SyncContext> {
+  const { settings, deps } = p;
   const connectors = await lookupConnectors(deps);
-  const settings = parseStoredSettings(run.sync);
   const [sourceConnection, destinationConnection] = await Promise.all([
-    deps.resolveConnectionConfig(run.sync.sourceId, run.workspaceId),
-    deps.resolveConnectionConfig(run.sync.destinationId, run.workspaceId),
+    deps.resolveConnectionConfig(p.sourceId, p.workspaceId),
+    deps.resolveConnectionConfig(p.destinationId, p.workspaceId),
   ]);
   const source = connectors.source(sourceConnection.type);
   const destination = connectors.destination(destinationConnection.type);
   const object = destination.objects.find((o) => o.id === settings.object);
   if (!object) throw new SyncDefinitionError(`${destination.label} has no object "${settings.object}"`);
   return {
-    run,
     settings,
     source,
     sourceConfig: parseConfig(source, sourceConnection.config, "source"),
@@ -104,6 +113,12 @@ export async function loadRunContext(run: RunWithSync, deps: EngineDeps): Promis
     destinationConfig: parseConfig(destination, destinationConnection.config, "destination"),
     object,
   };
+}
+
+export async function loadRunContext(run: RunWithSync, deps: EngineDeps): Promise<RunContext> {
+  const settings = parseStoredSettings(run.sync);
+  const context = await loadSyncContext({ workspaceId: run.workspaceId, sourceId: run.sync.sourceId, destinationId: run.sync.destinationId, settings, deps });
+  return { run, ...context };
 }
 
 function describeModel(settings: SyncSettings): string {
@@ -173,11 +188,16 @@ export async function prepareRun(p: { runId: string; deps: EngineDeps }): Promis
 type Classified = { record: OutRecord; hash: string; change: "create" | "update"; retried: boolean };
 type PageCounts = { read: number; invalid: number; unchanged: number; created: number; updated: number; rejected: number; retried: number };
 
-async function isFirstRunSkippingRows(run: RunWithSync, settings: SyncSettings): Promise<boolean> {
-  if (settings.initialSync !== "skip" || run.fullResync) return false;
+/**
+ * "Skip current rows" on a sync's first finished run (not a full resync): rows are marked as seen and
+ * nothing is sent. `runId` is the run asking, which does not count as finished.
+ */
+export async function isFirstRunSkippingRows(p: { syncId: string | null; runId?: string; settings: SyncSettings; fullResync: boolean }): Promise<boolean> {
+  if (p.settings.initialSync !== "skip" || p.fullResync) return false;
+  if (p.syncId === null) return true;
   const db = await getDb();
   const finished = await db.syncRun.count({
-    where: { syncId: run.syncId, id: { not: run.id }, status: { in: ["SUCCEEDED", "SUCCEEDED_WITH_REJECTIONS"] } },
+    where: { syncId: p.syncId, ...(p.runId ? { id: { not: p.runId } } : {}), status: { in: ["SUCCEEDED", "SUCCEEDED_WITH_REJECTIONS"] } },
   });
   return finished === 0;
 }
@@ -232,7 +252,7 @@ function readAfter(session: StepSession, cursor: PageCursor | null): Promise<Rea
 }
 
 /** The cursor after a page, computed from its rows alone, so the next read can start before the page commits. */
-function cursorAfter(keyColumn: string, cursor: PageCursor | null, rows: Row[]): PageCursor | null {
+export function cursorAfter(keyColumn: string, cursor: PageCursor | null, rows: Row[]): PageCursor | null {
   const cursorKey = cursor ? formatKey(cursor.value) : null;
   let last = { key: cursorKey, value: cursor?.value, seen: 0 };
   for (const row of rows) {
@@ -298,17 +318,12 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
     }
     counts.read += 1;
     if (key === cursorKey || keysInPage.has(key)) {
-      invalidate(work, key, [{ field: keyColumn, reason: `duplicate sync key '${key}' in column ${keyColumn}: only the first row with this key is synced` }]);
+      invalidate(work, key, [duplicateKeyProblem(keyColumn, key)]);
       continue;
     }
     keysInPage.add(key);
-    const result = builder.build(row);
-    if (!result.record) {
-      invalidate(work, key, result.problems);
-      continue;
-    }
-    const problems = destination.validateRecord({ object, behavior: settings.behavior, record: result.record });
-    if (problems.length > 0) invalidate(work, key, problems);
+    const result = buildCheckedRecord({ builder, destination, object, behavior: settings.behavior, row });
+    if (!result.record) invalidate(work, key, result.problems);
     else built.push({ key, record: result.record });
   }
 
@@ -322,12 +337,9 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
       counts.unchanged += 1;
       continue;
     }
-    const retried = Boolean(state?.rejected);
-    // Update Only never creates: a key this sync has not delivered yet is still sent as an update.
-    if (!state || state.payloadHash === null) work.toSend.set(key, { record, hash, change: updateOnly ? "update" : "create", retried });
-    // An event goes out once per key, whatever changes later.
-    else if (isEvent || matchesStoredHash(record, hash, state.payloadHash)) counts.unchanged += 1;
-    else work.toSend.set(key, { record, hash, change: "update", retried });
+    const change = decideChange({ state, record, hash, isEvent, updateOnly });
+    if (change === "unchanged") counts.unchanged += 1;
+    else work.toSend.set(key, { record, hash, change, retried: Boolean(state?.rejected) });
   }
   return work;
 }
@@ -417,7 +429,7 @@ export async function processPages(p: {
     run,
     context,
     builder: createRecordBuilder({ settings, object, columns }),
-    skipRows: await isFirstRunSkippingRows(run, settings),
+    skipRows: await isFirstRunSkippingRows({ syncId: run.syncId, runId: run.id, settings, fullResync: run.fullResync }),
     deps,
   };
   const position: Position = { cursor: decodeCursor(run.cursor), pagesCommitted: run.pagesCommitted };
@@ -426,9 +438,7 @@ export async function processPages(p: {
   const sender = createBatchSender({ destination, config: context.destinationConfig, object, behavior: settings.behavior, signal, options: deps.delivery });
   const runLimit = runInFlightLimit(object, deps.delivery);
   const account = `${destination.id}:${run.sync.destinationId}`;
-  const { maxBatchRecords, maxBatchBytes, maxRecordBytes } = object.limits;
-  const measure = maxBatchBytes !== undefined || maxRecordBytes !== undefined;
-  const recordLimit = Math.min(maxRecordBytes ?? Infinity, maxBatchBytes ?? Infinity);
+  const { maxBatchRecords, maxBatchBytes } = object.limits;
 
   const open: PageWork[] = [];
   let batch: { records: OutRecord[]; owners: PageWork[]; bytes: number } = { records: [], owners: [], bytes: 0 };
@@ -506,10 +516,10 @@ export async function processPages(p: {
   };
   const enqueue = async (work: PageWork) => {
     for (const [key, item] of work.toSend) {
-      const bytes = measure ? destination.measureRecord({ object, record: item.record }) : 0;
-      if (bytes > recordLimit) {
+      const { bytes, problem } = measureRecordSize({ destination, object, record: item.record });
+      if (problem) {
         work.toSend.delete(key);
-        invalidate(work, key, [{ reason: `record is ${bytes} bytes, over ${destination.label}'s limit of ${recordLimit} bytes per record` }]);
+        invalidate(work, key, [problem]);
         continue;
       }
       const full = batch.records.length >= maxBatchRecords || (maxBatchBytes !== undefined && batch.bytes + bytes > maxBatchBytes);

@@ -92,6 +92,11 @@ export type SimStats = {
 
 type ErrorEntry = { code: number; error: string };
 
+/** One upload request as received: its account and its `d` records, before any validation. */
+export type SimUpload = { accountId: string; dryRun: boolean; records: unknown[] };
+/** Uploads kept for `/__sim/uploads`, newest last; older ones are dropped so long syncs stay bounded. */
+const MAX_UPLOADS_KEPT = 200;
+
 function createStats(): SimStats {
   return { requests: 0, uploads: 0, uploadedRecords: 0, profileReads: 0, concurrencyRejections: 0, maxUploadsInFlight: 0 };
 }
@@ -105,6 +110,8 @@ export class ClevertapSimStore {
   private readonly byObjectId = new Map<string, SimProfile>();
   faults: SimFaults = {};
   stats: SimStats = createStats();
+  /** The last upload bodies (test endpoint `/__sim/uploads`), so tests compare what was really sent. */
+  uploads: SimUpload[] = [];
   readonly countRequests = new Map<number, number>();
   private nextReqId = 384649162721759;
 
@@ -119,6 +126,7 @@ export class ClevertapSimStore {
     this.events = [];
     this.faults = {};
     this.stats = createStats();
+    this.uploads = [];
     this.countRequests.clear();
   }
 
@@ -311,6 +319,8 @@ function handleUpload(store: ClevertapSimStore, accountId: string, body: string,
   const parsed = parseJson(body);
   if (!isPlainObject(parsed) || !Array.isArray(parsed.d)) return sendFail(res, 400, "Malformed request");
   const records = parsed.d as unknown[];
+  store.uploads.push({ accountId, dryRun, records });
+  if (store.uploads.length > MAX_UPLOADS_KEPT) store.uploads.shift();
   if (records.length > MAX_RECORDS_PER_UPLOAD) {
     return sendFail(res, 400, `Too many records. At most ${MAX_RECORDS_PER_UPLOAD} records are allowed per request`);
   }
@@ -475,6 +485,9 @@ function handleSim(store: ClevertapSimStore, req: IncomingMessage, res: ServerRe
   const accountId = url.searchParams.get("accountId") ?? undefined;
   if (url.pathname === "/__sim/records" && req.method === "GET") return sendJson(res, 200, store.listRecords(accountId));
   if (url.pathname === "/__sim/stats" && req.method === "GET") return sendJson(res, 200, store.stats);
+  if (url.pathname === "/__sim/uploads" && req.method === "GET") {
+    return sendJson(res, 200, { uploads: store.uploads.filter((u) => accountId === undefined || u.accountId === accountId) });
+  }
   if (url.pathname === "/__sim/reset" && req.method === "POST") {
     store.reset();
     return sendJson(res, 200, { ok: true });

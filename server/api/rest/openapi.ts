@@ -16,7 +16,7 @@ import {
   updateConnectionOperation,
 } from "./operations/connections";
 import { getRunOperation, listRunErrorsOperation, listSyncRunsOperation, triggerRunOperation } from "./operations/runs";
-import { createSyncOperation, deleteSyncOperation, getSyncOperation, listSyncsOperation, updateSyncOperation } from "./operations/syncs";
+import { createSyncOperation, deleteSyncOperation, dryRunSyncOperation, getSyncOperation, listSyncsOperation, updateSyncOperation } from "./operations/syncs";
 
 /** Every REST operation, in the order the document lists them. */
 export const OPERATIONS: readonly Operation[] = [
@@ -31,6 +31,7 @@ export const OPERATIONS: readonly Operation[] = [
   getSyncOperation,
   updateSyncOperation,
   deleteSyncOperation,
+  dryRunSyncOperation,
   triggerRunOperation,
   listSyncRunsOperation,
   getRunOperation,

@@ -3,6 +3,7 @@ import { createTRPCRouter, workspaceProcedure } from "~/server/api/trpc";
 import { ZModelQuery } from "~/server/sync/definition";
 import { createSync } from "~/server/services/syncs/create-sync";
 import { deleteSync } from "~/server/services/syncs/delete-sync";
+import { dryRunSync } from "~/server/services/syncs/dry-run-sync";
 import { getSync } from "~/server/services/syncs/get-sync";
 import { listSyncs } from "~/server/services/syncs/list-syncs";
 import { previewSchedule } from "~/server/services/syncs/preview-schedule";
@@ -13,6 +14,11 @@ import { describeFullResyncImpact } from "~/server/services/sync-runs/full-resyn
 
 // The definition is validated by the service (public field names, per-field errors), so the router passes it through.
 const ZDefinitionBody = z.record(z.string(), z.unknown());
+
+const ZDryRunInput = z.union([
+  z.object({ syncId: z.string(), definition: ZDefinitionBody.optional(), wholeModel: z.boolean().default(false) }),
+  z.object({ definition: ZDefinitionBody, wholeModel: z.boolean().default(false) }),
+]);
 
 export const syncRouter = createTRPCRouter({
   list: workspaceProcedure
@@ -48,6 +54,13 @@ export const syncRouter = createTRPCRouter({
     .input(z.object({ schedule: z.unknown() }))
     .output(z.object({ description: z.string(), nextRuns: z.array(z.date()) }))
     .query(({ input }) => previewSchedule({ schedule: input.schedule })),
+  // Reads the source (a SQL model runs), sends nothing and writes nothing: models.query, not syncs.run.
+  dryRun: workspaceProcedure
+    .meta({ permission: "models.query" })
+    .input(ZDryRunInput)
+    .mutation(({ ctx, input }) =>
+      dryRunSync({ workspaceId: ctx.workspace.id, target: "syncId" in input ? { syncId: input.syncId, definition: input.definition } : { definition: input.definition }, wholeModel: input.wholeModel }),
+    ),
   suggestMappings: workspaceProcedure
     .meta({ permission: "models.query" })
     .input(z.object({ sourceId: z.string(), destinationId: z.string(), model: ZModelQuery, object: z.string(), exclude: z.array(z.string()).optional() }))

@@ -542,6 +542,7 @@ export const clevertapConnector = {
   objects,
   check,
   validateRecord,
+  buildPayload: ({ object, record }) => buildUploadRecord(object, record),
   measureRecord: ({ object, record }) => Buffer.byteLength(JSON.stringify(buildUploadRecord(object, record))) + 1,
   write,
   readBack,

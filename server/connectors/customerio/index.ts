@@ -129,6 +129,8 @@ export const customerioConnector = {
 
   validateRecord: validateCustomerioRecord,
 
+  buildPayload: ({ object, behavior, record }) => buildBatchItem(object.id, behavior, record),
+
   // Person items are measured with `_update` so the size holds for either behaviour.
   measureRecord: ({ object, record }) => measureBatchItem(buildBatchItem(object.id, "update", record)),
 

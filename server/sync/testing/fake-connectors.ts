@@ -167,6 +167,9 @@ export function createFakeDestination(options: FakeDestinationOptions = {}): Fak
         .filter(([, v]) => typeof v === "string" && v.length > maxValueLength)
         .map(([field]) => ({ field, reason: `value of ${field} is longer than ${maxValueLength} characters`, code: "value_too_long" }));
     },
+    buildPayload({ record }) {
+      return record;
+    },
     measureRecord({ record }) {
       return Buffer.byteLength(JSON.stringify(record));
     },

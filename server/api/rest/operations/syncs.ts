@@ -1,11 +1,12 @@
 import { createSync } from "~/server/services/syncs/create-sync";
 import { deleteSync } from "~/server/services/syncs/delete-sync";
+import { dryRunSync } from "~/server/services/syncs/dry-run-sync";
 import { getSync } from "~/server/services/syncs/get-sync";
 import { listSyncs } from "~/server/services/syncs/list-syncs";
 import { updateSync } from "~/server/services/syncs/update-sync";
 import { defineOperation } from "../operation";
 import { ZDeleted, ZIdParams } from "../schemas/common";
-import { toPublicSync, ZCreateSyncBody, ZSync, ZSyncList, ZUpdateSyncBody } from "../schemas/syncs";
+import { toPublicDryRun, toPublicSync, ZCreateSyncBody, ZDryRun, ZDryRunBody, ZSync, ZSyncList, ZUpdateSyncBody } from "../schemas/syncs";
 
 export const listSyncsOperation = defineOperation({
   operationId: "listSyncs",
@@ -71,4 +72,20 @@ export const deleteSyncOperation = defineOperation({
   response: { status: 200, description: "Deleted.", schema: ZDeleted },
   errors: [403, 404, 409],
   handle: ({ ctx, params }) => deleteSync({ workspaceId: ctx.workspaceId, syncId: params.id, actor: ctx.actor }),
+});
+
+export const dryRunSyncOperation = defineOperation({
+  operationId: "dryRunSync",
+  method: "POST",
+  path: "/api/v1/syncs/{id}/dry-run",
+  tag: "Syncs",
+  summary: "Dry-run a sync",
+  description:
+    "Reads up to 50 rows in sync-key order and answers, for each, the exact payload the next run would send and its fate (create, update, unchanged, or invalid with the field and reason). With `wholeModel: true` it also reads the whole model and counts the invalid rows by field and reason. Nothing is sent and no state changes. Runs the model on the source, so it needs the role that may query sources (Admin or Member).",
+  permission: "models.query",
+  params: ZIdParams,
+  body: { schema: ZDryRunBody, required: false },
+  response: { status: 200, description: "The sample, and the whole model's invalid rows when asked for.", schema: ZDryRun },
+  errors: [400, 403, 404],
+  handle: async ({ ctx, params, body }) => toPublicDryRun(await dryRunSync({ workspaceId: ctx.workspaceId, target: { syncId: params.id }, wholeModel: body?.wholeModel ?? false })),
 });

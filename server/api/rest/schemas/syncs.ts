@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { DryRunResult } from "~/server/services/syncs/dry-run-sync";
 import type { SyncView } from "~/server/services/syncs/sync-view";
 import { ZSyncDefinition, ZSyncDefinitionPatch, ZSyncSettings } from "~/server/sync/definition";
 import { toIso, ZTimestamp } from "./common";
@@ -48,5 +49,54 @@ export function toPublicSync(view: SyncView): z.input<typeof ZSync> {
       : null,
     createdAt: toIso(view.createdAt),
     updatedAt: toIso(view.updatedAt),
+  };
+}
+
+export const ZDryRunBody = z
+  .object({
+    wholeModel: z.boolean().optional().meta({ description: "Also read the whole model page by page and count the invalid rows by field and reason (up to 60 s)." }),
+  })
+  .strict()
+  .optional()
+  .meta({ id: "DryRunRequest" });
+
+const ZFieldProblem = z.object({ field: z.string().nullable(), reason: z.string(), code: z.string().nullable() });
+
+export const ZDryRun = z
+  .object({
+    destination: z.object({ label: z.string(), object: z.string(), objectLabel: z.string(), behavior: z.string() }),
+    keyColumn: z.string(),
+    sample: z.object({
+      rows: z.array(
+        z.object({
+          key: z.string(),
+          fate: z.enum(["create", "update", "unchanged", "invalid"]).meta({ description: "What the next run would do with the row." }),
+          payload: z.unknown().meta({ description: "The JSON the row becomes in the destination's request body; null for an invalid row." }),
+          problems: z.array(ZFieldProblem),
+        }),
+      ),
+      counts: z.object({ create: z.number().int(), update: z.number().int(), unchanged: z.number().int(), invalid: z.number().int() }),
+      skipsInitialRows: z.boolean().meta({ description: "The first run skips current rows: they are marked as seen and nothing is sent." }),
+      nullKeyRows: z.number().int().meta({ description: "Rows with a null sync key: invalid, and never in the sample." }),
+    }),
+    wholeModel: z
+      .object({
+        rowsChecked: z.number().int(),
+        invalidRows: z.number().int(),
+        groups: z.array(z.object({ field: z.string().nullable(), reason: z.string(), rows: z.number().int(), exampleKeys: z.array(z.string()) })),
+        complete: z.boolean().meta({ description: "False when the check stopped at its time limit before the end of the model." }),
+        totalRows: z.number().int().nullable(),
+      })
+      .nullable(),
+  })
+  .meta({ id: "DryRun", description: "What the next run would send. Nothing was sent and no state changed." });
+
+export function toPublicDryRun(result: DryRunResult): z.input<typeof ZDryRun> {
+  return {
+    ...result,
+    sample: {
+      ...result.sample,
+      rows: result.sample.rows.map((row) => ({ ...row, problems: row.problems.map((p) => ({ field: p.field ?? null, reason: p.reason, code: p.code ?? null })) })),
+    },
   };
 }

@@ -1,0 +1,52 @@
+/**
+ * What a run decides about one row before anything is sent: the record built from it and checked
+ * against the destination's documented limits, or why it is invalid; then, against the saved state,
+ * whether it is a create, an update or unchanged. The engine (engine.ts) and the dry run (dry-run.ts)
+ * both decide through these functions, so a dry run shows exactly what the next run would do.
+ */
+import type { Behavior, DestinationConnector, DestinationObject, FieldProblem, OutRecord, Row } from "~/server/connectors/types";
+import type { BuiltRecord, RecordBuilder } from "./build-record";
+import { matchesStoredHash } from "./hash";
+import type { StoredState } from "./record-state";
+
+export type RecordChange = "create" | "update" | "unchanged";
+
+type AnyDestination = DestinationConnector<unknown>;
+
+/** A second row with a key already seen in this run is invalid; the first one is the one synced. */
+export function duplicateKeyProblem(keyColumn: string, key: string): FieldProblem {
+  return { field: keyColumn, reason: `duplicate sync key '${key}' in column ${keyColumn}: only the first row with this key is synced` };
+}
+
+/** The row's record, built with the sync's settings and checked by the destination; or its problems. */
+export function buildCheckedRecord(p: { builder: RecordBuilder; destination: AnyDestination; object: DestinationObject; behavior: Behavior; row: Row }): BuiltRecord {
+  const built = p.builder.build(p.row);
+  if (!built.record) return built;
+  const problems = p.destination.validateRecord({ object: p.object, behavior: p.behavior, record: built.record });
+  return problems.length > 0 ? { key: built.key, problems } : built;
+}
+
+/**
+ * Create, update or unchanged, from the state saved when the destination last accepted this key.
+ * A rejected key has no accepted hash and is sent again; Update Only never creates (a key this sync
+ * has not delivered is still sent as an update); an event goes out once per key, whatever changes later.
+ */
+export function decideChange(p: { state: StoredState | undefined; record: OutRecord; hash: string; isEvent: boolean; updateOnly: boolean }): RecordChange {
+  const { state } = p;
+  if (!state || state.payloadHash === null) return p.updateOnly ? "update" : "create";
+  if (p.isEvent || matchesStoredHash(p.record, p.hash, state.payloadHash)) return "unchanged";
+  return "update";
+}
+
+/**
+ * The record's size in a request body (0 when the object documents no byte limit), and a problem when
+ * it alone is over the limit: such a record can never be sent.
+ */
+export function measureRecordSize(p: { destination: AnyDestination; object: DestinationObject; record: OutRecord }): { bytes: number; problem?: FieldProblem } {
+  const { maxBatchBytes, maxRecordBytes } = p.object.limits;
+  if (maxBatchBytes === undefined && maxRecordBytes === undefined) return { bytes: 0 };
+  const bytes = p.destination.measureRecord({ object: p.object, record: p.record });
+  const limit = Math.min(maxRecordBytes ?? Infinity, maxBatchBytes ?? Infinity);
+  if (bytes <= limit) return { bytes };
+  return { bytes, problem: { reason: `record is ${bytes} bytes, over ${p.destination.label}'s limit of ${limit} bytes per record` } };
+}
