@@ -57,7 +57,7 @@ const DEFAULT_RECHECK_DELAY_MS = 5_000;
 const DEFAULT_PAGE_SIZE = 1000;
 /** Slack for measuring the clock offset below (a round trip to the database). */
 const CLOCK_SLACK_MS = 100;
-const VERIFIABLE_STATUSES: readonly SyncRun["status"][] = ["SUCCEEDED", "SUCCEEDED_WITH_REJECTIONS"];
+const VERIFIABLE_STATUSES: readonly SyncRun["status"][] = ["SUCCEEDED", "SUCCEEDED_WITH_INVALID_ROWS", "SUCCEEDED_WITH_REJECTIONS"];
 
 
 /** Up to `size` records the run delivered, rebuilt from the source in key order. */

@@ -13,6 +13,7 @@ export async function requestSyncRun(p: {
   trigger: RunTrigger;
   fullResync?: boolean;
   requestedById?: string | null;
+  apiTokenId?: string | null;
 }): Promise<{ runId: string; alreadyRunning: boolean }> {
   const queued = await queueSyncRun(p);
   if (!queued) throw notFound("Sync");
