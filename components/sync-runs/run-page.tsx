@@ -149,7 +149,7 @@ function RunDetails({ run, syncId, alreadyRunning, revision }: { run: RunDetail;
       <RunLog key={run.id} runId={run.id} revision={revision} />
       <p className="mt-6 text-xs text-slate-500">
         Run {run.id}
-        {run.attempt > 1 ? ` · attempt ${run.attempt} (resumed after the previous process stopped)` : ""} ·{" "}
+        {run.attempt > 1 ? ` · attempt ${run.attempt} (retried after a transient error, or resumed after its process stopped)` : ""} ·{" "}
         <Link href={`/w/${workspace.slug}/syncs/${syncId}`} className="underline">
           back to the sync
         </Link>
