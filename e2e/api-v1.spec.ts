@@ -13,7 +13,7 @@ test.describe.configure({ mode: "serial" });
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
 
-const FINAL_STATUSES = ["succeeded", "succeeded_with_rejections", "failed", "cancelled"];
+const FINAL_STATUSES = ["succeeded", "succeeded_with_invalid_rows", "succeeded_with_rejections", "failed", "cancelled"];
 
 let source: Awaited<ReturnType<typeof createPostgresDatabase>>;
 let tokenA: string;
@@ -211,13 +211,14 @@ test("automates connections, syncs and runs with an API token; another workspace
   for (const [key, runId] of Object.entries(ids.runs)) runs[key] = await waitForRun(a, runId);
 
   expect(runs.clevertapProfile).toMatchObject({
-    status: "succeeded_with_rejections",
+    status: "succeeded_with_invalid_rows",
+    triggeredBy: { kind: "api_token", name: "api-a automation" },
     counts: { read: 4, invalid: 1, unchanged: 0, created: 3, updated: 0, rejected: 0, retried: 0 },
     error: null,
   });
-  expect(runs.clevertapEvent).toMatchObject({ status: "succeeded_with_rejections", counts: { read: 4, invalid: 1, created: 3, rejected: 0 } });
+  expect(runs.clevertapEvent).toMatchObject({ status: "succeeded_with_invalid_rows", counts: { read: 4, invalid: 1, created: 3, rejected: 0 } });
   expect(runs.customerioPerson).toMatchObject({ status: "succeeded", counts: { read: 4, invalid: 0, created: 4, rejected: 0 } });
-  expect(runs.customerioEvent).toMatchObject({ status: "succeeded_with_rejections", counts: { read: 4, invalid: 1, created: 3, rejected: 0 } });
+  expect(runs.customerioEvent).toMatchObject({ status: "succeeded_with_invalid_rows", counts: { read: 4, invalid: 1, created: 3, rejected: 0 } });
   for (const run of Object.values(runs)) {
     expect(run.startedAt).toEqual(expect.any(String));
     expect(run.finishedAt).toEqual(expect.any(String));
@@ -235,7 +236,7 @@ test("automates connections, syncs and runs with an API token; another workspace
   expect((await a.get(`/api/v1/runs/${ids.runs.customerioPerson}/errors`)).json.data).toEqual([]);
   const history = await a.get(`/api/v1/syncs/${ids.syncs.clevertapProfile}/runs`);
   expect(history.json.data.map((r: Json) => r.id)).toEqual([ids.runs.clevertapProfile]);
-  expect((await a.get(`/api/v1/syncs/${ids.syncs.clevertapProfile}`)).json.lastRun).toMatchObject({ id: ids.runs.clevertapProfile, status: "succeeded_with_rejections" });
+  expect((await a.get(`/api/v1/syncs/${ids.syncs.clevertapProfile}`)).json.lastRun).toMatchObject({ id: ids.runs.clevertapProfile, status: "succeeded_with_invalid_rows" });
 
   // Another workspace's token: every id is unknown and nothing changes.
   await page.context().clearCookies();

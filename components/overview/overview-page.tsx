@@ -20,13 +20,14 @@ const DAYS = 14;
 function totalPerDay(runs: RunListItem[], now: Date): DayTotal[] {
   const days = Array.from({ length: DAYS }, (_, i) => {
     const day = startOfDay(subDays(now, DAYS - 1 - i));
-    return { day: day.toISOString(), label: format(day, "MMM d"), sent: 0, rejected: 0 };
+    return { day: day.toISOString(), label: format(day, "MMM d"), sent: 0, invalid: 0, rejected: 0 };
   });
   const index = new Map(days.map((d, i) => [d.day, i]));
   for (const run of runs) {
     const i = index.get(startOfDay(run.startedAt ?? run.queuedAt).toISOString());
     if (i === undefined) continue;
     days[i]!.sent += run.counts.created + run.counts.updated;
+    days[i]!.invalid += run.counts.invalid;
     days[i]!.rejected += run.counts.rejected;
   }
   return days;
@@ -40,11 +41,12 @@ function Totals({ runs }: { runs: RunListItem[] }) {
     { label: "Runs", value: recent.length },
     { label: "Rows created", value: sum((r) => r.counts.created) },
     { label: "Rows updated", value: sum((r) => r.counts.updated) },
+    { label: "Rows invalid", value: sum((r) => r.counts.invalid) },
     { label: "Rows rejected", value: sum((r) => r.counts.rejected) },
     { label: "Failed runs", value: recent.filter((r) => r.status === "FAILED").length },
   ];
   return (
-    <ul className="grid grid-cols-2 gap-3 sm:grid-cols-5" aria-label={`Totals of the last ${DAYS} days`}>
+    <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6" aria-label={`Totals of the last ${DAYS} days`}>
       {tiles.map((t) => (
         <li key={t.label} className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
           <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{t.label}</p>
@@ -87,7 +89,7 @@ export function OverviewPage() {
             <>
               <Totals runs={runList} />
               <Card>
-                <CardHeader title="Rows sent per day" description={`Created and updated rows, last ${DAYS} days.`} />
+                <CardHeader title="Rows per day" description={`Rows sent (created and updated), invalid (not sent) and rejected by the destination, last ${DAYS} days.`} />
                 <CardBody>
                   <RowsPerDayChart days={totalPerDay(runList, new Date())} />
                 </CardBody>

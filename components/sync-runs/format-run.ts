@@ -1,9 +1,23 @@
-import type { RunStatus } from "./sync-run-types";
+import type { RunStatus, RunTriggeredBy } from "./sync-run-types";
 
 const TRIGGERS: Record<string, string> = { MANUAL: "Manual", SCHEDULE: "Schedule", API: "API" };
 
 export function formatTrigger(trigger: string, fullResync = false): string {
   return `${TRIGGERS[trigger] ?? trigger}${fullResync ? " · full resync" : ""}`;
+}
+
+/** "Ana Lima", "the schedule", "API token “nightly-dbt”": who or what started a run; null when nobody is recorded. */
+export function formatTriggeredBy(by: RunTriggeredBy): string | null {
+  switch (by.kind) {
+    case "user":
+      return by.name ?? "a former member";
+    case "schedule":
+      return "the schedule";
+    case "api_token":
+      return by.name ? `API token “${by.name}”` : "an API token";
+    case "unknown":
+      return null;
+  }
 }
 
 /** "850 ms", "12 s", "3 min 4 s", "1 h 2 min". */

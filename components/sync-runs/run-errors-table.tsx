@@ -10,7 +10,7 @@ import { Card, CardHeader } from "~/components/ui/card";
 import { QueryState } from "~/components/ui/query-state";
 import { useWorkspace } from "~/components/workspace/workspace-context";
 import { formatCount } from "./format-run";
-import type { RunErrorKind } from "./sync-run-types";
+import { isRunActive, type RunErrorKind, type RunStatus } from "./sync-run-types";
 
 const PAGE_SIZE = 50;
 const FILTERS: { kind: RunErrorKind | undefined; label: string; help: string }[] = [
@@ -19,8 +19,19 @@ const FILTERS: { kind: RunErrorKind | undefined; label: string; help: string }[]
   { kind: "REJECTED", label: "Rejected", help: "Sent, but the destination refused it. Rejected rows are retried on the next run." },
 ];
 
-/** Record-level errors of a run: key, field, reason, destination code; filtered by kind and paged. */
-export function RunErrorsTable({ runId, live }: { runId: string; live: boolean }) {
+/** What an empty, unfiltered list means depends on how the run went: only a run that finished sent everything. */
+function describeNoErrors(status: RunStatus): string {
+  if (isRunActive(status)) return "No record errors so far.";
+  if (status === "FAILED") return "No record errors were recorded before the run failed. See the error above and the log for what stopped it.";
+  if (status === "CANCELLED") return "No record errors were recorded before the run was cancelled.";
+  return "No record errors: every row read was sent and accepted, or was unchanged.";
+}
+
+/**
+ * Record-level errors of a run: key, field, reason, destination code; filtered by kind and paged. It does
+ * not poll: the run page reloads it whenever the run's counts move (one poll for the whole page).
+ */
+export function RunErrorsTable({ runId, status }: { runId: string; status: RunStatus }) {
   const trpc = useTRPC();
   const workspace = useWorkspace();
   const [kind, setKind] = useState<RunErrorKind | undefined>(undefined);
@@ -30,7 +41,6 @@ export function RunErrorsTable({ runId, live }: { runId: string; live: boolean }
   const errors = useQuery({
     ...trpc.syncRun.errors.queryOptions({ workspaceId: workspace.id, runId, kind, cursor, limit: PAGE_SIZE }),
     placeholderData: keepPreviousData,
-    refetchInterval: live ? 3000 : false,
   });
   const totals = errors.data?.totals;
   const total = totals ? totals.INVALID + totals.REJECTED : 0;
@@ -85,7 +95,7 @@ export function RunErrorsTable({ runId, live }: { runId: string; live: boolean }
                     <tr key={e.id} className="align-top">
                       <td className="whitespace-nowrap px-5 py-2 font-mono text-xs">{e.recordKey ?? <span className="italic text-slate-400">no key</span>}</td>
                       <td className="px-3 py-2">
-                        <Badge tone={e.kind === "REJECTED" ? "red" : "amber"}>{e.kind === "REJECTED" ? "Rejected" : "Invalid"}</Badge>
+                        <Badge tone={e.kind === "REJECTED" ? "red" : "gray"}>{e.kind === "REJECTED" ? "Rejected" : "Invalid"}</Badge>
                       </td>
                       <td className="px-3 py-2 text-slate-700">{e.field ?? "—"}</td>
                       <td className="max-w-lg px-3 py-2 text-slate-800">{e.reason}</td>
@@ -110,7 +120,7 @@ export function RunErrorsTable({ runId, live }: { runId: string; live: boolean }
             ) : null}
           </>
         ) : (
-          <p className="px-5 py-6 text-sm text-slate-500">{kind ? `No ${current?.label.toLowerCase()} rows in this run.` : "No record errors: every row read was sent and accepted, or was unchanged."}</p>
+          <p className="px-5 py-6 text-sm text-slate-500">{kind ? `No ${current?.label.toLowerCase()} rows in this run.` : describeNoErrors(status)}</p>
         )}
       </QueryState>
     </Card>

@@ -10,51 +10,72 @@ import { Spinner } from "~/components/ui/spinner";
 import { useWorkspace } from "~/components/workspace/workspace-context";
 import type { RunLogLine } from "./sync-run-types";
 
-const POLL_MS = 1500;
+/** After a failed load, try again this soon even if the run no longer moves. */
+const RETRY_MS = 6000;
 const LEVEL_STYLES: Record<string, string> = { info: "text-slate-700", warn: "text-amber-700", error: "text-red-700" };
 
-/** Follows a run's step log with `afterId`: only new lines are fetched, until the run has finished and nothing is left. */
-function useRunLogTail(runId: string) {
+/**
+ * Follows a run's step log with `afterId`: each time `revision` changes (the run page's one poll saw the
+ * run move, including a new log line), only the new lines are fetched, page after page.
+ */
+function useRunLogTail(runId: string, revision: string) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const workspace = useWorkspace();
   const [lines, setLines] = useState<RunLogLine[]>([]);
   const [finished, setFinished] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [retryToken, setRetryToken] = useState(0);
+  const afterId = useRef<string | undefined>(undefined);
+  // One pull at a time; a revision that arrives meanwhile asks for one more pull after it.
+  const pulling = useRef(false);
+  const pullAgain = useRef(false);
+  const mounted = useRef(true);
   useEffect(() => {
-    let stopped = false;
-    let afterId: string | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const tick = async () => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+  useEffect(() => {
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const pull = async (): Promise<void> => {
+      if (pulling.current) {
+        pullAgain.current = true;
+        return;
+      }
+      pulling.current = true;
       try {
-        const page = await queryClient.fetchQuery({ ...trpc.syncRun.logs.queryOptions({ workspaceId: workspace.id, runId, afterId }), staleTime: 0 });
-        if (stopped) return;
-        setError(null);
-        if (page.logs.length) setLines((previous) => [...previous, ...page.logs]);
-        afterId = page.nextAfterId ?? afterId;
-        if (page.finished && !page.hasMore) {
-          setFinished(true);
-          return;
+        for (;;) {
+          const page = await queryClient.fetchQuery({ ...trpc.syncRun.logs.queryOptions({ workspaceId: workspace.id, runId, afterId: afterId.current }), staleTime: 0 });
+          if (!mounted.current) return;
+          if (page.logs.length) setLines((previous) => [...previous, ...page.logs]);
+          afterId.current = page.nextAfterId ?? afterId.current;
+          setFinished(page.finished && !page.hasMore);
+          if (!page.hasMore) break;
         }
-        timer = setTimeout(() => void tick(), page.hasMore ? 0 : POLL_MS);
+        setError(null);
       } catch (e) {
-        if (stopped) return;
+        if (!mounted.current) return;
         setError(e instanceof Error ? e.message : String(e));
-        timer = setTimeout(() => void tick(), POLL_MS * 4);
+        retry = setTimeout(() => setRetryToken((n) => n + 1), RETRY_MS);
+      } finally {
+        pulling.current = false;
+      }
+      if (pullAgain.current && mounted.current) {
+        pullAgain.current = false;
+        await pull();
       }
     };
-    void tick();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [queryClient, trpc, workspace.id, runId]);
+    void pull();
+    return () => clearTimeout(retry);
+  }, [queryClient, trpc, workspace.id, runId, revision, retryToken]);
   return { lines, finished, error };
 }
 
 /** The step-by-step log, tailing live while the run is active. Key it by the run id: its state belongs to one run. */
-export function RunLog({ runId }: { runId: string }) {
-  const { lines, finished, error } = useRunLogTail(runId);
+export function RunLog({ runId, revision }: { runId: string; revision: string }) {
+  const { lines, finished, error } = useRunLogTail(runId, revision);
   const boxRef = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
   // Scroll the log box, never the page: the reader may be looking at the counts above.

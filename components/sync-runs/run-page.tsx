@@ -13,16 +13,25 @@ import { PageHeader } from "~/components/ui/page-header";
 import { ProgressBar } from "~/components/ui/progress-bar";
 import { QueryState } from "~/components/ui/query-state";
 import { useWorkspace } from "~/components/workspace/workspace-context";
-import { formatCount, formatDuration, formatTrigger } from "./format-run";
+import { formatCount, formatDuration, formatTrigger, formatTriggeredBy } from "./format-run";
 import { RunErrorsTable } from "./run-errors-table";
 import { RunLog } from "./run-log";
 import { RunStatusBadge } from "./run-status-badge";
-import { isAwaitingVerification, isRunActive, type RunCounts, type RunDetail } from "./sync-run-types";
+import { isAwaitingVerification, isRunActive, type RunCounts, type RunDetail, type RunWarning } from "./sync-run-types";
 import { VerificationPanel } from "./verification-panel";
+
+/** The page's one poll: the run itself. The log and the record errors reload when it says something moved. */
+const POLL_MS = 1500;
+
+/** Everything a run's progress changes on this page; when it differs from the last answer, the panels reload together. */
+function runRevision(run: RunDetail): string {
+  const c = run.counts;
+  return [run.status, run.attempt, run.pagesCommitted, c.read, c.invalid, c.unchanged, c.created, c.updated, c.rejected, c.retried, run.lastLogId, run.verification ? 1 : 0].join(":");
+}
 
 const TILES: { key: keyof RunCounts; label: string; help: string; tone?: string }[] = [
   { key: "read", label: "Read", help: "Rows read from the model" },
-  { key: "invalid", label: "Invalid", help: "Not sent: empty or repeated key, or a value that breaks a rule", tone: "text-amber-700" },
+  { key: "invalid", label: "Invalid", help: "Not sent: empty or repeated key, or a value that breaks a rule" },
   { key: "unchanged", label: "Unchanged", help: "Same as last accepted; not sent" },
   { key: "created", label: "Created", help: "Sent for the first time by this sync" },
   { key: "updated", label: "Updated", help: "Changed since last accepted, or sent as Update Only" },
@@ -63,7 +72,20 @@ function Progress({ run }: { run: RunDetail }) {
   );
 }
 
-function RunDetails({ run, syncId, alreadyRunning }: { run: RunDetail; syncId: string; alreadyRunning: boolean }) {
+function RunWarnings({ warnings }: { warnings: RunWarning[] }) {
+  if (!warnings.length) return null;
+  return (
+    <Alert tone="warning" className="mb-4" title={warnings.length === 1 ? "Worth a look" : `${warnings.length} things worth a look`}>
+      <ul className="space-y-1" data-testid="run-warnings">
+        {warnings.map((w) => (
+          <li key={w.code}>{w.message}</li>
+        ))}
+      </ul>
+    </Alert>
+  );
+}
+
+function RunDetails({ run, syncId, alreadyRunning, revision }: { run: RunDetail; syncId: string; alreadyRunning: boolean; revision: string }) {
   const trpc = useTRPC();
   const workspace = useWorkspace();
   const queryClient = useQueryClient();
@@ -79,6 +101,7 @@ function RunDetails({ run, syncId, alreadyRunning }: { run: RunDetail; syncId: s
     }),
   );
   const at = run.startedAt ?? run.queuedAt;
+  const by = formatTriggeredBy(run.triggeredBy);
 
   return (
     <>
@@ -88,7 +111,7 @@ function RunDetails({ run, syncId, alreadyRunning }: { run: RunDetail; syncId: s
             Run of {run.syncName} <RunStatusBadge status={run.status} />
           </span>
         }
-        description={`${formatTrigger(run.trigger, run.fullResync)} · ${run.startedAt ? "started" : "queued"} ${format(at, "PPpp")} · ${run.finishedAt ? `took ${formatDuration(run.durationMs)}` : active ? `running for ${formatDuration(run.durationMs)}` : ""}`}
+        description={`${formatTrigger(run.trigger, run.fullResync)}${by ? ` by ${by}` : ""} · ${run.startedAt ? "started" : "queued"} ${format(at, "PPpp")} · ${run.finishedAt ? `took ${formatDuration(run.durationMs)}` : active ? `running for ${formatDuration(run.durationMs)}` : ""}`}
         actions={
           active && workspace.can("syncs.run") ? (
             <Button variant="secondary" onClick={() => cancel.mutate({ workspaceId: workspace.id, runId: run.id })} isLoading={cancel.isPending} disabled={run.cancelRequested}>
@@ -112,6 +135,7 @@ function RunDetails({ run, syncId, alreadyRunning }: { run: RunDetail; syncId: s
           {run.error}
         </Alert>
       ) : null}
+      <RunWarnings warnings={run.warnings} />
       {active ? (
         <Card className="mb-4">
           <CardBody>
@@ -121,11 +145,11 @@ function RunDetails({ run, syncId, alreadyRunning }: { run: RunDetail; syncId: s
       ) : null}
       <CountTiles counts={run.counts} />
       {run.verification ? <VerificationPanel verification={run.verification} /> : null}
-      <RunErrorsTable runId={run.id} live={active} />
-      <RunLog key={run.id} runId={run.id} />
+      <RunErrorsTable runId={run.id} status={run.status} />
+      <RunLog key={run.id} runId={run.id} revision={revision} />
       <p className="mt-6 text-xs text-slate-500">
         Run {run.id}
-        {run.attempt > 1 ? ` · attempt ${run.attempt} (resumed after the previous process stopped)` : ""} ·{" "}
+        {run.attempt > 1 ? ` · attempt ${run.attempt} (retried after a transient error, or resumed after its process stopped)` : ""} ·{" "}
         <Link href={`/w/${workspace.slug}/syncs/${syncId}`} className="underline">
           back to the sync
         </Link>
@@ -134,16 +158,46 @@ function RunDetails({ run, syncId, alreadyRunning }: { run: RunDetail; syncId: s
   );
 }
 
+/**
+ * Polls the run until it is final, then once more, stopping when that answer agrees (a last log line or
+ * the verification may land just after the status). Answers the run query and its revision.
+ */
+function useLiveRun(runId: string) {
+  const trpc = useTRPC();
+  const workspace = useWorkspace();
+  // The first answer that showed the run final: its revision and when it arrived.
+  const firstFinal = useRef<{ revision: string; at: number } | null>(null);
+  const run = useQuery({
+    ...trpc.syncRun.get.queryOptions({ workspaceId: workspace.id, runId }),
+    refetchInterval: (query) => {
+      const data = query.state.data;
+      if (!data || isRunActive(data.status) || isAwaitingVerification(data)) return POLL_MS;
+      const revision = runRevision(data);
+      if (firstFinal.current?.revision !== revision) {
+        firstFinal.current = { revision, at: query.state.dataUpdatedAt };
+        return POLL_MS;
+      }
+      return query.state.dataUpdatedAt > firstFinal.current.at ? false : POLL_MS;
+    },
+  });
+  return { run, revision: run.data ? runRevision(run.data) : null };
+}
+
 /** /w/[slug]/syncs/[syncId]/runs/[runId]: status, live progress, counts, log, record errors, verification, cancel. */
 export function RunPage({ syncId, runId, alreadyRunning }: { syncId: string; runId: string; alreadyRunning: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const workspace = useWorkspace();
-  const run = useQuery({
-    ...trpc.syncRun.get.queryOptions({ workspaceId: workspace.id, runId }),
-    // Verification is saved a few seconds after the run finishes: keep polling briefly until it arrives.
-    refetchInterval: (query) => (!query.state.data || isRunActive(query.state.data.status) || isAwaitingVerification(query.state.data) ? 1500 : false),
-  });
+  const { run, revision } = useLiveRun(runId);
+  // Coordinated refresh: whenever the run moved, its record errors reload with it (the log follows `revision` itself).
+  const seenRevision = useRef<string | null>(null);
+  useEffect(() => {
+    if (!revision) return;
+    if (seenRevision.current !== null && seenRevision.current !== revision) {
+      void queryClient.invalidateQueries({ queryKey: trpc.syncRun.errors.queryKey({ workspaceId: workspace.id, runId }) });
+    }
+    seenRevision.current = revision;
+  }, [revision, queryClient, trpc, workspace.id, runId]);
   // When the run ends, the lists elsewhere (sync page, Syncs, Overview) are out of date: refresh them.
   const wasActive = useRef(false);
   const status = run.data?.status;
@@ -162,7 +216,7 @@ export function RunPage({ syncId, runId, alreadyRunning }: { syncId: string; run
         <ArrowLeft className="h-4 w-4" aria-hidden /> {run.data?.syncName ?? "Sync"}
       </Link>
       <QueryState isPending={run.isPending} error={run.error}>
-        {run.data ? <RunDetails run={run.data} syncId={syncId} alreadyRunning={alreadyRunning} /> : null}
+        {run.data && revision ? <RunDetails run={run.data} syncId={syncId} alreadyRunning={alreadyRunning} revision={revision} /> : null}
       </QueryState>
     </>
   );

@@ -1,4 +1,4 @@
-import { CheckCircle2, CircleSlash, Clock, Loader2, TriangleAlert, XCircle } from "lucide-react";
+import { CheckCircle2, CircleCheck, CircleSlash, Clock, Loader2, TriangleAlert, XCircle } from "lucide-react";
 import { Badge } from "~/components/ui/badge";
 import type { RunStatus } from "./sync-run-types";
 
@@ -6,10 +6,16 @@ const STATUS: Record<RunStatus, { label: string; tone: "gray" | "green" | "red" 
   QUEUED: { label: "Queued", tone: "gray", icon: Clock },
   RUNNING: { label: "Running", tone: "blue", icon: Loader2 },
   SUCCEEDED: { label: "Succeeded", tone: "green", icon: CheckCircle2 },
+  // Neutral: the rows that were sent went through; the invalid ones are the source's data to fix.
+  SUCCEEDED_WITH_INVALID_ROWS: { label: "Succeeded with invalid rows", tone: "gray", icon: CircleCheck },
   SUCCEEDED_WITH_REJECTIONS: { label: "Succeeded with rejections", tone: "amber", icon: TriangleAlert },
   FAILED: { label: "Failed", tone: "red", icon: XCircle },
   CANCELLED: { label: "Cancelled", tone: "gray", icon: CircleSlash },
 };
+
+export function formatRunStatus(status: RunStatus): string {
+  return STATUS[status].label;
+}
 
 export function RunStatusBadge({ status }: { status: RunStatus }) {
   const { label, tone, icon: Icon } = STATUS[status];

@@ -1,6 +1,6 @@
 import { format } from "date-fns";
 import Link from "next/link";
-import { formatCount, formatDuration, formatTrigger } from "./format-run";
+import { formatCount, formatDuration, formatTrigger, formatTriggeredBy } from "./format-run";
 import { RunStatusBadge } from "./run-status-badge";
 import type { RunListItem } from "./sync-run-types";
 
@@ -44,12 +44,19 @@ export function RunsTable({ runs, slug, showSync = false, label }: { runs: RunLi
                 <td className="whitespace-nowrap px-3 py-2.5">
                   <RunStatusBadge status={run.status} />
                 </td>
-                {showSync ? null : <td className="whitespace-nowrap px-3 py-2.5 text-slate-600">{formatTrigger(run.trigger, run.fullResync)}</td>}
+                {showSync ? null : (
+                  <td className="px-3 py-2.5 text-slate-600">
+                    <span className="whitespace-nowrap">{formatTrigger(run.trigger, run.fullResync)}</span>
+                    {run.triggeredBy.kind === "user" || run.triggeredBy.kind === "api_token" ? (
+                      <span className="block max-w-[12rem] truncate text-xs text-slate-500">{formatTriggeredBy(run.triggeredBy)}</span>
+                    ) : null}
+                  </td>
+                )}
                 <td className="px-3 py-2.5 text-right tabular-nums">{formatCount(run.counts.read)}</td>
                 <td className="px-3 py-2.5 text-right tabular-nums">{formatCount(run.counts.created)}</td>
                 <td className="px-3 py-2.5 text-right tabular-nums">{formatCount(run.counts.updated)}</td>
                 {showSync ? null : <td className="px-3 py-2.5 text-right tabular-nums text-slate-500">{formatCount(run.counts.unchanged)}</td>}
-                <td className={`px-3 py-2.5 text-right tabular-nums ${run.counts.invalid ? "text-amber-700" : ""}`}>{formatCount(run.counts.invalid)}</td>
+                <td className="px-3 py-2.5 text-right tabular-nums">{formatCount(run.counts.invalid)}</td>
                 <td className={`px-3 py-2.5 text-right tabular-nums ${run.counts.rejected ? "text-red-700" : ""}`}>{formatCount(run.counts.rejected)}</td>
                 <td className="whitespace-nowrap px-5 py-2.5 text-right text-slate-600">{formatDuration(run.durationMs)}</td>
               </tr>

@@ -11,7 +11,12 @@ export type RunLogLine = Awaited<ReturnType<typeof listRunLogs>>["logs"][number]
 export type RunErrorItem = Awaited<ReturnType<typeof listRunErrors>>["errors"][number];
 export type RunErrorKind = RunErrorItem["kind"];
 
+export type RunTriggeredBy = RunDetail["triggeredBy"];
+export type RunWarning = RunDetail["warnings"][number];
+
 export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ["QUEUED", "RUNNING"];
+/** Mirrors SUCCEEDED_STATUSES in server/sync/run-status.ts (components may import only types from server). */
+export const SUCCEEDED_RUN_STATUSES: readonly RunStatus[] = ["SUCCEEDED", "SUCCEEDED_WITH_INVALID_ROWS", "SUCCEEDED_WITH_REJECTIONS"];
 
 export function isRunActive(status: RunStatus): boolean {
   return ACTIVE_RUN_STATUSES.includes(status);
@@ -22,7 +27,7 @@ const VERIFICATION_WAIT_MS = 30_000;
 
 /** A run that delivered rows and finished moments ago, whose verification has not been saved yet. */
 export function isAwaitingVerification(run: Pick<RunDetail, "status" | "verification" | "finishedAt" | "counts">, now = Date.now()): boolean {
-  if (run.status !== "SUCCEEDED" && run.status !== "SUCCEEDED_WITH_REJECTIONS") return false;
+  if (!SUCCEEDED_RUN_STATUSES.includes(run.status)) return false;
   if (run.verification || !run.finishedAt) return false;
   if (run.counts.created + run.counts.updated === 0) return false;
   return now - new Date(run.finishedAt).getTime() < VERIFICATION_WAIT_MS;

@@ -8,7 +8,12 @@ export class SourceQueryError extends Error {
   override name = "SourceQueryError";
   constructor(
     message: string,
-    readonly options: { code?: string; cause?: unknown } = {},
+    readonly options: {
+      code?: string;
+      /** Worth retrying (a dropped connection, a deadlock, a timeout): set from ./transient-errors.ts; unset means permanent. */
+      transient?: boolean;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: options.cause });
   }
@@ -27,7 +32,7 @@ export class DestinationRequestError extends Error {
     readonly options: {
       /** HTTP status, when there was a response. */
       status?: number;
-      /** Worth retrying with backoff (429, 5xx, network errors, timeouts). */
+      /** Worth retrying with backoff (408, 429, 5xx, network errors, timeouts: ./transient-errors.ts). */
       retryable: boolean;
       /** From a Retry-After header. */
       retryAfterMs?: number;

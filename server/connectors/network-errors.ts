@@ -1,4 +1,5 @@
 import { SourceQueryError } from "./errors";
+import { isTransientNetworkCode } from "./transient-errors";
 
 /** Why a connection failed, in words, for the socket error codes Node's drivers report. */
 const NETWORK_REASONS: Record<string, string> = {
@@ -14,5 +15,5 @@ const NETWORK_REASONS: Record<string, string> = {
 /** A "Could not connect to host:port: why" error when `code` is a network failure; null otherwise. */
 export function toNetworkError(code: string | undefined, where: string, cause: unknown): SourceQueryError | null {
   const reason = code ? NETWORK_REASONS[code] : undefined;
-  return reason ? new SourceQueryError(`Could not connect to ${where}: ${reason}.`, { code, cause }) : null;
+  return reason ? new SourceQueryError(`Could not connect to ${where}: ${reason}.`, { code, transient: isTransientNetworkCode(code), cause }) : null;
 }

@@ -4,7 +4,8 @@
  * retried step; the in-process runner passes a runTask that renews its lease; tests pass `directIo`.
  *
  * A task that throws is settled inside the task itself, so the decision is recorded exactly once:
- * a requested cancel cancels the run, a permanent error (or the last attempt) fails it, anything else
+ * a requested cancel cancels the run, a permanent error (run-error.ts: a missing table, a syntax error,
+ * a refused credential, a 4xx) or the last attempt fails it at once, anything else
  * counts one failed attempt (`SyncRun.attempt` is the attempt in progress, on both runners) and is
  * thrown again as RunRetryError for the runner to retry after `retryInMs`. An abort of `deps.signal`
  * (the runner stopping or losing its lease) is never settled: the run stays RUNNING and resumes from
@@ -13,7 +14,7 @@
 import { getDb } from "~/server/db/client";
 import type { RunStatus } from "~/server/db/generated/client";
 import { DEFAULT_PAGE_SIZE, finalizeRun, prepareRun, processPages, type EngineDeps } from "~/server/sync/engine";
-import { appendRunLog, cancelRun, failRun } from "~/server/sync/run-status";
+import { appendRunLog, cancelRun, failRun, SUCCEEDED_STATUSES } from "~/server/sync/run-status";
 import { verifyRun } from "~/server/sync/verify-run";
 import { describeRunError, isPermanentRunError } from "./run-error";
 
@@ -38,7 +39,7 @@ export const directIo: RunIo = { runTask: (_key, fn) => fn(), pageTaskMs: Infini
 export type RetryPolicy = {
   /** Attempts per run before a retryable error fails it (default 3). */
   maxAttempts?: number;
-  /** Wait before a failed attempt is retried, times the attempt number (default 15 s). */
+  /** Wait before the first retry, doubled for each later one (default 15 s, then 30 s …). */
   retryDelayMs?: number;
 };
 
@@ -95,7 +96,7 @@ async function settleRunError(p: { runId: string; error: unknown; retry: Require
     await failRun({ runId: p.runId, error: describeRunError(p.error) });
     return null;
   }
-  const delayMs = p.retry.retryDelayMs * attempt;
+  const delayMs = p.retry.retryDelayMs * 2 ** (attempt - 1);
   await db.syncRun.updateMany({ where: { id: p.runId, status: { in: ["QUEUED", "RUNNING"] } }, data: { attempt: attempt + 1 } });
   await appendRunLog(
     p.runId,
@@ -155,7 +156,7 @@ export async function runSyncRun(p: { runId: string; deps: EngineDeps; io: RunIo
   }
 
   const finalized = await task("finalize", () => finalizeRun({ runId, deps }));
-  if (isHalted(finalized) || (finalized.status !== "SUCCEEDED" && finalized.status !== "SUCCEEDED_WITH_REJECTIONS")) return ended(pages);
+  if (isHalted(finalized) || !SUCCEEDED_STATUSES.includes(finalized.status)) return ended(pages);
   // Never throws: verification records its own outcome and never changes the run's status.
   const verification = await io.runTask(VERIFY_TASK, async () => {
     const result = await verifyRun({ runId, deps });

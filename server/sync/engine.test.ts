@@ -221,7 +221,7 @@ describe("sync engine: rejections and invalid rows", () => {
     const { destination, run } = await setup({ rows, pageSize: 5 });
 
     const first = await run();
-    expect(first.status).toBe("SUCCEEDED_WITH_REJECTIONS");
+    expect(first.status).toBe("SUCCEEDED_WITH_INVALID_ROWS");
     expect(counts(first.run)).toEqual({ read: 17, invalid: 7, unchanged: 0, created: 10, updated: 0, rejected: 0, retried: 0 });
     const reasons = first.run.errors.map((e) => ({ key: e.recordKey, field: e.field, reason: e.reason, kind: e.kind }));
     expect(reasons).toEqual(

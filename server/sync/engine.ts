@@ -15,7 +15,8 @@ import { createBatchSender, runInFlightLimit, type DeliveryOptions } from "./del
 import { buildCheckedRecord, decideChange, duplicateKeyProblem, measureRecordSize } from "./classify-record";
 import { hashPayload } from "./hash";
 import { lookupStates, saveStates, type StateWrite } from "./record-state";
-import { appendRunLog, cancelRun, failRun, recordErrors, transitionRun, type RecordErrorInput } from "./run-status";
+import { checkRowCount } from "./row-count-warnings";
+import { appendRunLog, cancelRun, failRun, finalRunStatus, recordErrors, SUCCEEDED_STATUSES, transitionRun, type RecordErrorInput } from "./run-status";
 
 export type ConnectorLookup = {
   source(type: string): SourceConnector<unknown>;
@@ -197,7 +198,7 @@ export async function isFirstRunSkippingRows(p: { syncId: string | null; runId?:
   if (p.syncId === null) return true;
   const db = await getDb();
   const finished = await db.syncRun.count({
-    where: { syncId: p.syncId, ...(p.runId ? { id: { not: p.runId } } : {}), status: { in: ["SUCCEEDED", "SUCCEEDED_WITH_REJECTIONS"] } },
+    where: { syncId: p.syncId, ...(p.runId ? { id: { not: p.runId } } : {}), status: { in: [...SUCCEEDED_STATUSES] } },
   });
   return finished === 0;
 }
@@ -605,8 +606,8 @@ export async function processPages(p: {
 }
 
 /**
- * Reports rows with a null key and sets the final status: SUCCEEDED, or SUCCEEDED_WITH_REJECTIONS when
- * any row was invalid or rejected. Answers the run's status afterwards.
+ * Reports rows with a null key, warns when the model returned no or far fewer rows than last time, and
+ * sets the final status (finalRunStatus). Answers the run's status afterwards.
  */
 export async function finalizeRun(p: { runId: string; deps: EngineDeps }): Promise<{ status: RunStatus }> {
   const db = await getDb();
@@ -633,7 +634,8 @@ export async function finalizeRun(p: { runId: string; deps: EngineDeps }): Promi
 
   const read = run.rowsRead + nullKeys.total;
   const invalid = run.rowsInvalid + nullKeys.total;
-  const status: RunStatus = invalid + run.rowsRejected > 0 ? "SUCCEEDED_WITH_REJECTIONS" : "SUCCEEDED";
+  const status = finalRunStatus({ invalid, rejected: run.rowsRejected });
+  const warnings = await checkRowCount({ run, read });
   const finishedAt = new Date();
   const seconds = ((finishedAt.getTime() - (run.startedAt ?? run.queuedAt).getTime()) / 1000).toFixed(1);
   await db.$transaction(async (tx) => {
@@ -641,10 +643,11 @@ export async function finalizeRun(p: { runId: string; deps: EngineDeps }): Promi
       runId: run.id,
       from: ["RUNNING"],
       to: status,
-      data: { rowsRead: read, rowsInvalid: invalid, finishedAt },
+      data: { rowsRead: read, rowsInvalid: invalid, finishedAt, ...(warnings.length ? { warnings } : {}) },
       client: tx,
     });
     if (!moved) return;
+    for (const warning of warnings) await appendRunLog(run.id, "warn", "finalize", warning.message, tx);
     await recordErrors({ runId: run.id, workspaceId: run.workspaceId, syncId: run.syncId, errors }, tx);
     if (nullKeys.total > 0) await appendRunLog(run.id, "warn", "finalize", `${nullKeys.total} rows have a null sync key (${keyColumn}) and were not sent`, tx);
     await appendRunLog(

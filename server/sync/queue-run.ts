@@ -24,7 +24,7 @@ export async function lockSync(tx: DbClient, p: { workspaceId: string; syncId: s
  */
 export async function queueRunForLockedSync(
   tx: DbClient,
-  p: { sync: LockedSync; trigger: RunTrigger; fullResync?: boolean; requestedById?: string | null },
+  p: { sync: LockedSync; trigger: RunTrigger; fullResync?: boolean; requestedById?: string | null; apiTokenId?: string | null },
 ): Promise<QueuedRun> {
   const { sync } = p;
   const ref = { syncId: sync.id, workspaceId: sync.workspaceId, destinationId: sync.destinationId };
@@ -43,6 +43,7 @@ export async function queueRunForLockedSync(
       trigger: p.trigger,
       fullResync: p.fullResync ?? false,
       requestedById: p.requestedById ?? null,
+      apiTokenId: p.apiTokenId ?? null,
     },
   });
   return { runId, alreadyRunning: false, ...ref };
@@ -60,12 +61,14 @@ export async function queueSyncRun(p: {
   trigger: RunTrigger;
   fullResync?: boolean;
   requestedById?: string | null;
+  /** The API token of an API-triggered run, so the run can name it. */
+  apiTokenId?: string | null;
 }): Promise<QueuedRun | null> {
   const db = await getDb();
   return db.$transaction(async (tx) => {
     const sync = await lockSync(tx, p);
     if (!sync) return null;
-    const run = await queueRunForLockedSync(tx, { sync, trigger: p.trigger, fullResync: p.fullResync, requestedById: p.requestedById });
+    const run = await queueRunForLockedSync(tx, { sync, ...p });
     if (!run.alreadyRunning) {
       await appendRunLog(run.runId, "info", "queue", `Queued ${TRIGGER_WORDS[p.trigger]}${p.fullResync ? " (full resync)" : ""}`, tx);
     }

@@ -10,7 +10,9 @@ import type { Prisma, RecordErrorKind, RunStatus } from "~/server/db/generated/c
 export type DbClient = Prisma.TransactionClient;
 export type LogLevel = "info" | "warn" | "error";
 
-export const TERMINAL_STATUSES: readonly RunStatus[] = ["SUCCEEDED", "SUCCEEDED_WITH_REJECTIONS", "FAILED", "CANCELLED"];
+/** A run that finished its model: everything it could send was sent. */
+export const SUCCEEDED_STATUSES: readonly RunStatus[] = ["SUCCEEDED", "SUCCEEDED_WITH_INVALID_ROWS", "SUCCEEDED_WITH_REJECTIONS"];
+export const TERMINAL_STATUSES: readonly RunStatus[] = [...SUCCEEDED_STATUSES, "FAILED", "CANCELLED"];
 export const ACTIVE_STATUSES: readonly RunStatus[] = ["QUEUED", "RUNNING"];
 
 const MAX_LOG_MESSAGE = 4000;
@@ -41,6 +43,16 @@ export async function transitionRun(p: {
     data: { ...terminal, ...p.data, ...error, status: p.to },
   });
   return count === 1;
+}
+
+/**
+ * The status a run that read its whole model ends with. Rejections win over invalid rows: a destination
+ * refusing rows is the thing to act on (they are retried next run), while invalid rows are the source's data.
+ */
+export function finalRunStatus(counts: { invalid: number; rejected: number }): RunStatus {
+  if (counts.rejected > 0) return "SUCCEEDED_WITH_REJECTIONS";
+  if (counts.invalid > 0) return "SUCCEEDED_WITH_INVALID_ROWS";
+  return "SUCCEEDED";
 }
 
 /** One step-log line; the workspace comes from the run itself so callers need only the run id. */

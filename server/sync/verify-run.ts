@@ -15,7 +15,7 @@ import { logger } from "~/server/lib/logger";
 import { createRecordBuilder, formatKey } from "./build-record";
 import { loadRunContext, type EngineDeps, type RunContext } from "./engine";
 import { hashPayload, matchesStoredHash } from "./hash";
-import { appendRunLog } from "./run-status";
+import { appendRunLog, SUCCEEDED_STATUSES } from "./run-status";
 
 export const ZVerification = z.object({
   checked: z.number().int().meta({ description: "Delivered records read back." }),
@@ -57,7 +57,6 @@ const DEFAULT_RECHECK_DELAY_MS = 5_000;
 const DEFAULT_PAGE_SIZE = 1000;
 /** Slack for measuring the clock offset below (a round trip to the database). */
 const CLOCK_SLACK_MS = 100;
-const VERIFIABLE_STATUSES: readonly SyncRun["status"][] = ["SUCCEEDED", "SUCCEEDED_WITH_REJECTIONS"];
 
 
 /** Up to `size` records the run delivered, rebuilt from the source in key order. */
@@ -239,7 +238,7 @@ export async function verifyRun(p: { runId: string; deps: VerifyDeps }): Promise
   try {
     const db = await getDb();
     const run = await db.syncRun.findUnique({ where: { id: p.runId }, include: { sync: true } });
-    if (!run || !VERIFIABLE_STATUSES.includes(run.status)) return null;
+    if (!run || !SUCCEEDED_STATUSES.includes(run.status)) return null;
     let result: Omit<Verification, "verifiedAt">;
     try {
       result = await computeVerification(await loadRunContext(run, p.deps), p.deps);

@@ -184,6 +184,6 @@ describe("GET /api/v1/openapi.json", () => {
     expect(Object.keys((resolveSchema(run.properties.counts) as { properties: Json }).properties).sort()).toEqual(
       ["created", "invalid", "read", "rejected", "retried", "unchanged", "updated"],
     );
-    expect(resolveSchema(run.properties.status).enum).toEqual(["queued", "running", "succeeded", "succeeded_with_rejections", "failed", "cancelled"]);
+    expect(resolveSchema(run.properties.status).enum).toEqual(["queued", "running", "succeeded", "succeeded_with_invalid_rows", "succeeded_with_rejections", "failed", "cancelled"]);
   });
 });

@@ -169,12 +169,14 @@ describe("REST API v1", () => {
     expect((await call(syncRunsRoute.GET, { token: tokenA, params: { id: syncId } })).json.data).toHaveLength(1);
 
     const { status } = await runSyncRun({ runId, deps: createEngineDeps(), io: directIo });
-    expect(status).toBe("SUCCEEDED_WITH_REJECTIONS");
+    expect(status).toBe("SUCCEEDED_WITH_INVALID_ROWS");
     const run = await call(runRoute.GET, { token: tokenA, params: { id: runId } });
     expect(run.json).toMatchObject({
       id: runId,
       syncId,
-      status: "succeeded_with_rejections",
+      status: "succeeded_with_invalid_rows",
+      triggeredBy: { kind: "api_token", name: expect.any(String) },
+      warnings: [],
       counts: { read: 3, invalid: 1, unchanged: 0, created: 2, updated: 0, rejected: 0, retried: 0 },
       startedAt: expect.any(String),
       finishedAt: expect.any(String),

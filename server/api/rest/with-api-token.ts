@@ -19,6 +19,8 @@ export type RestContext = {
   role: Role;
   /** Audit entries name the token, never its value. */
   actor: Actor;
+  /** The token's id, recorded on the runs it triggers. */
+  apiTokenId: string;
 };
 
 export type RouteParams = { params: Promise<Record<string, string | string[] | undefined>> };
@@ -54,6 +56,7 @@ export function withApiToken(handler: RestHandler, options: { permission: Permis
         workspaceId: identity.workspaceId,
         role: API_TOKEN_ROLE,
         actor: { userId: null, label: `API token "${identity.tokenName}"` },
+        apiTokenId: identity.tokenId,
         params: await readParams(route),
       });
     } catch (error) {

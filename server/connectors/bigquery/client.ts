@@ -5,6 +5,7 @@
  */
 import type { BigQuery, Job, Query } from "@google-cloud/bigquery";
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
+import { isTransientHttpStatus, isTransientNetworkCode } from "../transient-errors";
 import type { ServiceAccount } from "../google-sheets/service-account";
 import type { BoundQuery } from "./sql";
 
@@ -89,7 +90,8 @@ export function describeBigQueryError(error: unknown, target: BigQueryTarget): s
 export function toSourceQueryError(error: unknown, target: BigQueryTarget): SourceQueryError | ReadOnlyViolationError {
   if (error instanceof SourceQueryError || error instanceof ReadOnlyViolationError) return error;
   const code = (error as { code?: unknown }).code;
-  return new SourceQueryError(describeBigQueryError(error, target), code === undefined ? {} : { code: String(code) });
+  const transient = typeof code === "number" ? isTransientHttpStatus(code) : isTransientNetworkCode(typeof code === "string" ? code : undefined);
+  return new SourceQueryError(describeBigQueryError(error, target), code === undefined ? { transient } : { code: String(code), transient });
 }
 
 /**

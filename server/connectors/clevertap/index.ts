@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { env } from "~/env.js";
 import { DestinationRequestError } from "../errors";
+import { isTransientHttpStatus } from "../transient-errors";
 import type {
   Behavior,
   DestinationConnector,
@@ -244,7 +245,7 @@ async function toRequestError(config: ClevertapConfig, res: Response): Promise<D
       code: "429",
     });
   }
-  if (status >= 500) {
+  if (isTransientHttpStatus(status)) {
     return new DestinationRequestError(`CleverTap at ${host} answered ${status}${text ? `: ${text}` : ""}`, { status, retryable: true, code: String(status) });
   }
   return new DestinationRequestError(`CleverTap refused the request (${status})${text ? `: ${text}` : ""}`, {

@@ -1,5 +1,6 @@
 /** HTTP calls to Customer.io: timeouts, auth headers and the mapping of failures to DestinationRequestError. */
 import { DestinationRequestError } from "../errors";
+import { isTransientHttpStatus } from "../transient-errors";
 import type { CustomerioConfig } from "./config";
 
 export type ApiResponse = { status: number; headers: Headers; text: string };
@@ -107,7 +108,7 @@ export function throwForStatus(response: ApiResponse, p: { url: string; authMess
       code: "rate_limited",
     });
   }
-  if (status === 408 || status >= 500) {
+  if (isTransientHttpStatus(status)) {
     throw new DestinationRequestError(`${host} failed with HTTP ${status}${suffix}`, { status, retryable: true, code: "server_error" });
   }
   if (status >= 300 && status < 400) {

@@ -9,6 +9,7 @@
  */
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
+import { isTransientDuckdbMessage } from "../transient-errors";
 import { confineFile, confineFiles } from "./confine-files";
 import { type DuckdbConfig, FILES_TABLE, type FileFormat, inferFileFormat } from "./config";
 
@@ -92,9 +93,9 @@ function translateDuckdbError(error: unknown, config: DuckdbConfig): Error {
     return new ReadOnlyViolationError(`Models are read-only, and DuckDB refused this one: ${message}`);
   }
   if (/^IO Error: Could not set lock/i.test(message)) {
-    return new SourceQueryError(`${config.path} is locked by another process that has it open for writing: ${message}`, { cause: error });
+    return new SourceQueryError(`${config.path} is locked by another process that has it open for writing: ${message}`, { transient: true, cause: error });
   }
-  return new SourceQueryError(message, { cause: error });
+  return new SourceQueryError(message, { transient: isTransientDuckdbMessage(message), cause: error });
 }
 
 export async function withDuckdbSession<T>(
@@ -121,6 +122,7 @@ export async function withDuckdbSession<T>(
     if (timedOut) {
       throw new SourceQueryError(`The query ran longer than ${options.timeoutMs / 1000} s and was cancelled (time limit).`, {
         code: STATEMENT_TIMEOUT_CODE,
+        transient: true,
         cause: error,
       });
     }

@@ -8,6 +8,7 @@ import { sheets, type sheets_v4 } from "@googleapis/sheets";
 import { JWT } from "google-auth-library";
 import { env } from "~/env.js";
 import { SourceQueryError } from "../errors";
+import { isTransientHttpStatus } from "../transient-errors";
 import type { ServiceAccount } from "./service-account";
 import { parseColumnLetters, type Cell } from "./sheet-table";
 
@@ -98,7 +99,7 @@ async function callGoogle<T>(request: () => Promise<T>, p: { account: ServiceAcc
   } catch (error) {
     // The original error is not attached: its request config carries the bearer token.
     const code = (error as GoogleErrorShape).response?.status;
-    throw new SourceQueryError(describeGoogleError(error, p), code ? { code: String(code) } : {});
+    throw new SourceQueryError(describeGoogleError(error, p), { code: code ? String(code) : undefined, transient: code ? isTransientHttpStatus(code) : true });
   }
 }
 

@@ -5,6 +5,7 @@
 import mysql, { type Connection, type FieldPacket } from "mysql2/promise";
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
 import { toNetworkError } from "../network-errors";
+import { isTransientMysqlErrno } from "../transient-errors";
 import type { MysqlConfig } from "./config";
 
 /** Statement time limits in milliseconds; mutable so tests can shorten them. */
@@ -48,17 +49,18 @@ export function translateMysqlError(error: unknown, config: MysqlConfig, timeout
   if (e.errno !== undefined && TIMEOUT_ERRNOS.has(e.errno)) {
     return new SourceQueryError(`The query ran longer than ${timeoutMs / 1000} s and was cancelled (statement time limit).`, {
       code: STATEMENT_TIMEOUT_CODE,
+      transient: true,
       cause: error,
     });
   }
   if (e.errno === READ_ONLY_ERRNO) return new ReadOnlyViolationError(`Models are read-only, and the database refused this one: ${message}`);
   if (code === "ETIMEDOUT" || /connect ETIMEDOUT/.test(message)) {
-    return new SourceQueryError(`Could not connect to ${where}: no answer within ${mysqlTimeouts.connectMs / 1000} s.`, { code, cause: error });
+    return new SourceQueryError(`Could not connect to ${where}: no answer within ${mysqlTimeouts.connectMs / 1000} s.`, { code, transient: true, cause: error });
   }
   if (/ssl|certificate|self.signed/i.test(message) && !e.errno) {
     return new SourceQueryError(`Could not open a secure connection to ${where}: ${message}`, { code, cause: error });
   }
-  return new SourceQueryError(message, { code, cause: error });
+  return new SourceQueryError(message, { code, transient: isTransientMysqlErrno(e.errno), cause: error });
 }
 
 function openConnection(config: MysqlConfig): Promise<Connection> {

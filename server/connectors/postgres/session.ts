@@ -6,6 +6,7 @@
 import pg from "pg";
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
 import { toNetworkError } from "../network-errors";
+import { isTransientSqlState } from "../transient-errors";
 import type { PostgresConfig } from "./config";
 
 /** Statement timeouts in milliseconds; mutable so tests can shorten them. */
@@ -66,8 +67,9 @@ export function translatePostgresError(error: unknown, config: PostgresConfig, t
   const network = toNetworkError(code, where, error);
   if (network) return network;
   if (/timeout expired|Connection terminated due to connection timeout/i.test(message)) {
-    return new SourceQueryError(`Could not connect to ${where}: no answer within ${postgresTimeouts.connectMs / 1000} s.`, { code: "ETIMEDOUT", cause: error });
+    return new SourceQueryError(`Could not connect to ${where}: no answer within ${postgresTimeouts.connectMs / 1000} s.`, { code: "ETIMEDOUT", transient: true, cause: error });
   }
+  const transient = isTransientSqlState(code);
   switch (code) {
     case "28P01":
       return new SourceQueryError(`PostgreSQL rejected the password for user ${endpoint.user}.`, { code, cause: error });
@@ -76,7 +78,7 @@ export function translatePostgresError(error: unknown, config: PostgresConfig, t
     case "3D000":
       return new SourceQueryError(`The database "${endpoint.database}" does not exist on ${where}.`, { code, cause: error });
     case "57014":
-      return new SourceQueryError(`The query ran longer than ${timeoutMs / 1000} s and was cancelled (statement timeout).`, { code, cause: error });
+      return new SourceQueryError(`The query ran longer than ${timeoutMs / 1000} s and was cancelled (statement timeout).`, { code, transient, cause: error });
     case "25006":
       return new ReadOnlyViolationError(`Models are read-only, and PostgreSQL refused this one: ${message}`);
   }
@@ -86,7 +88,7 @@ export function translatePostgresError(error: unknown, config: PostgresConfig, t
   if (!e.severity && /ssl|certificate|self.signed/i.test(message)) {
     return new SourceQueryError(`Could not open a secure connection to ${where}: ${message}`, { code, cause: error });
   }
-  return new SourceQueryError(message, { code, cause: error });
+  return new SourceQueryError(message, { code, transient, cause: error });
 }
 
 /**

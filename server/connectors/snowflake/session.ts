@@ -140,7 +140,7 @@ export async function openSnowflakeSession(credentials: SnowflakeCredentials, op
             reject(
               new SourceQueryError(
                 `Could not connect to ${target}: no answer within ${Math.round(options.connectTimeoutMs / 1000)} seconds. Check the account identifier (like myorg-myaccount) and that this server can reach Snowflake.`,
-                { code: "TIMEOUT" },
+                { code: "TIMEOUT", transient: true },
               ),
             ),
           options.connectTimeoutMs,

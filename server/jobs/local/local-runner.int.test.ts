@@ -255,7 +255,7 @@ describe("local runner", () => {
     let reads = 0;
     source.readPage = async (args) => {
       reads += 1;
-      if (reads === 2) throw new SourceQueryError("connection reset by the warehouse");
+      if (reads === 2) throw new SourceQueryError("connection reset by the warehouse", { code: "ECONNRESET", transient: true });
       return readPage(args);
     };
     const runId = await fixtures[0]!.queueRun();

@@ -1,5 +1,6 @@
 import { getDb } from "~/server/db/client";
 import type { RunStatus } from "~/server/db/generated/client";
+import { describeRunTriggers } from "./describe-run-triggers";
 import { toRunView } from "./run-view";
 
 const MAX_LIMIT = 100;
@@ -23,8 +24,12 @@ export async function listSyncRuns(p: { workspaceId: string; syncId?: string; st
     include: { sync: { select: { name: true } } },
   });
   const page = rows.slice(0, limit);
+  const triggers = await describeRunTriggers(p.workspaceId, page);
   return {
-    runs: page.map(({ sync, ...run }) => ({ ...toRunView(run), syncName: sync.name })),
+    runs: page.map((row) => {
+      const { sync, ...run } = row;
+      return { ...toRunView(run, triggers.get(row)!), syncName: sync.name };
+    }),
     nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
   };
 }

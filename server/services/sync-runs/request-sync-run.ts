@@ -16,6 +16,7 @@ export async function requestSyncRun(p: {
   /** The sync's name, typed to confirm a full resync that duplicates events (see full-resync-impact.ts). */
   confirmName?: string;
   requestedById?: string | null;
+  apiTokenId?: string | null;
 }): Promise<{ runId: string; alreadyRunning: boolean }> {
   if (p.fullResync) await assertFullResyncConfirmed(p);
   const queued = await queueSyncRun(p);

@@ -1,13 +1,16 @@
 import type { SyncRun } from "~/server/db/generated/client";
+import { parseRunWarnings } from "~/server/sync/row-count-warnings";
+import type { RunTriggeredBy } from "./describe-run-triggers";
 
 /** A run as the UI and the REST API show it; leases and cursors stay internal. */
-export function toRunView(run: SyncRun) {
+export function toRunView(run: SyncRun, triggeredBy: RunTriggeredBy) {
   const finishedOrNow = run.finishedAt ?? (run.startedAt ? new Date() : null);
   return {
     id: run.id,
     syncId: run.syncId,
     status: run.status,
     trigger: run.trigger,
+    triggeredBy,
     fullResync: run.fullResync,
     cancelRequested: run.cancelRequested,
     error: run.error,
@@ -26,6 +29,7 @@ export function toRunView(run: SyncRun) {
     pagesCommitted: run.pagesCommitted,
     attempt: run.attempt,
     requestedById: run.requestedById,
+    warnings: parseRunWarnings(run.warnings),
     queuedAt: run.queuedAt,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,

@@ -2,6 +2,7 @@ import type { Prisma } from "~/server/db/generated/client";
 import { getDb } from "~/server/db/client";
 import { notFound } from "~/server/lib/errors";
 import { createId } from "~/server/lib/ids";
+import { SUCCEEDED_STATUSES } from "~/server/sync/run-status";
 import type { Actor } from "~/server/services/audit/record-audit-entry";
 import { diffSyncDefinitions, type SyncChange } from "./diff-sync-definitions";
 
@@ -49,7 +50,7 @@ export async function listSyncHistory({ workspaceId, syncId, limit = 50 }: { wor
   if (!sync) throw notFound("Sync");
   const [revisions, lastSuccess] = await Promise.all([
     db.syncRevision.findMany({ where: { workspaceId, syncId }, orderBy: { number: "desc" }, take: limit }),
-    db.syncRun.findFirst({ where: { workspaceId, syncId, status: { in: ["SUCCEEDED", "SUCCEEDED_WITH_REJECTIONS"] } }, orderBy: { queuedAt: "desc" }, select: { queuedAt: true } }),
+    db.syncRun.findFirst({ where: { workspaceId, syncId, status: { in: [...SUCCEEDED_STATUSES] } }, orderBy: { queuedAt: "desc" }, select: { queuedAt: true } }),
   ]);
   const views = revisions.map((r) => ({ id: r.id, number: r.number, actor: r.actorLabel, createdAt: r.createdAt, changes: r.changes as SyncChange[] }));
   const since = lastSuccess?.queuedAt;

@@ -29,7 +29,8 @@ export const triggerRunOperation = defineOperation({
   body: { schema: ZTriggerRunBody, required: false },
   response: { status: 202, description: "The run was queued (or was already queued or running).", schema: ZTriggerRunResult },
   errors: [400, 403, 404],
-  handle: ({ ctx, params, body }) => requestSyncRun({ workspaceId: ctx.workspaceId, syncId: params.id, trigger: "API", fullResync: body?.fullResync ?? false, confirmName: body?.confirmName }),
+  handle: ({ ctx, params, body }) =>
+    requestSyncRun({ workspaceId: ctx.workspaceId, syncId: params.id, trigger: "API", fullResync: body?.fullResync ?? false, confirmName: body?.confirmName, apiTokenId: ctx.apiTokenId }),
 });
 
 export const listSyncRunsOperation = defineOperation({

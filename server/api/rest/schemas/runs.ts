@@ -4,9 +4,12 @@ import type { RunView } from "~/server/services/sync-runs/run-view";
 import { ZVerification } from "~/server/sync/verify-run";
 import { toIso, ZPageQuery, ZTimestamp } from "./common";
 
-export const ZRunStatus = z
-  .enum(["queued", "running", "succeeded", "succeeded_with_rejections", "failed", "cancelled"])
-  .meta({ id: "RunStatus", description: "`succeeded_with_rejections`: finished, but some rows were invalid or refused by the destination (see the run's errors)." });
+export const ZRunStatus = z.enum(["queued", "running", "succeeded", "succeeded_with_invalid_rows", "succeeded_with_rejections", "failed", "cancelled"]).meta({
+  id: "RunStatus",
+  description:
+    "`succeeded_with_invalid_rows`: finished; some rows were not sent because the source held invalid values (null or duplicate key, a value that does not convert), none was refused. " +
+    "`succeeded_with_rejections`: finished, but the destination refused some rows (retried on the next run); there may be invalid rows too. See the run's errors.",
+});
 
 export const ZRunCounts = z
   .object({
@@ -20,6 +23,25 @@ export const ZRunCounts = z
   })
   .meta({ id: "RunCounts" });
 
+export const ZRunTriggeredBy = z
+  .object({
+    kind: z.enum(["user", "schedule", "api_token", "unknown"]),
+    name: z.string().nullable().meta({ description: "The user's name or e-mail, or the API token's name; null for the schedule, or when no longer known." }),
+  })
+  .meta({ id: "RunTriggeredBy", description: "Who or what started the run." });
+
+export const ZRunWarningPublic = z
+  .object({
+    code: z.enum(["no_rows", "fewer_rows"]).meta({
+      description: "`no_rows`: the model returned 0 rows. `fewer_rows`: under half the rows of the sync's last successful run.",
+    }),
+    message: z.string(),
+    rowsRead: z.number().int(),
+    previousRowsRead: z.number().int().nullable(),
+    previousRunId: z.string().nullable(),
+  })
+  .meta({ id: "RunWarning" });
+
 const ZPublicVerification = ZVerification.meta({
   id: "Verification",
   description: "Read-back of up to 20 delivered records and links to the destination; null until the run finished and was verified.",
@@ -31,6 +53,7 @@ export const ZRun = z
     syncId: z.string(),
     status: ZRunStatus,
     trigger: z.enum(["manual", "schedule", "api"]),
+    triggeredBy: ZRunTriggeredBy,
     fullResync: z.boolean(),
     counts: ZRunCounts,
     totalRows: z.number().int().nullable().meta({ description: "Rows in the model when the run started, when the source can count them." }),
@@ -39,6 +62,7 @@ export const ZRun = z
     finishedAt: ZTimestamp.nullable(),
     error: z.string().nullable().meta({ description: "Why the run failed (status `failed`)." }),
     verification: ZPublicVerification.nullable(),
+    warnings: z.array(ZRunWarningPublic).meta({ description: "Things worth a look on a run that still succeeded, such as a model that suddenly returned far fewer rows." }),
   })
   .meta({ id: "Run" });
 
@@ -110,6 +134,7 @@ export function toPublicRun(run: RunView): z.input<typeof ZRun> {
     syncId: run.syncId,
     status: toPublicRunStatus(run.status),
     trigger: toPublicTrigger(run.trigger),
+    triggeredBy: run.triggeredBy,
     fullResync: run.fullResync,
     counts: run.counts,
     totalRows: run.totalRows,
@@ -118,5 +143,6 @@ export function toPublicRun(run: RunView): z.input<typeof ZRun> {
     finishedAt: toIso(run.finishedAt),
     error: run.error,
     verification: verification.success ? verification.data : null,
+    warnings: run.warnings.map((w) => ({ ...w, code: w.code === "NO_ROWS" ? ("no_rows" as const) : ("fewer_rows" as const) })),
   };
 }
