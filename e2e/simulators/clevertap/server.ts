@@ -5,8 +5,9 @@
  * - more than 1000 records → 400 "Too many records…"; `ts` above 10^11 (milliseconds) → 525;
  * - a key over 120 bytes, a string value over 512 bytes, or more than 100 event properties → 522;
  * - Gender accepts M, F, O, U; an unknown identity on profile.json → 200 `{status:"success", record:null}`;
- * - project timezone is UTC (counts' and events' `from`/`to` dates, and the `yyyyMMddHHmmss` `ts` the
- *   Get Events API answers; the real project timezone is not named in any response);
+ * - project timezone is UTC (counts' and events' `from`/`to` dates, and by default the `yyyyMMddHHmmss`
+ *   `ts` the Get Events API answers; `store.timezoneOffsetMinutes` shifts the latter, since the real
+ *   project timezone is not named in any response);
  * - `dryRun=1` validates without storing;
  * - Get Events API (`POST /1/events.json` → cursor, `GET ?cursor=`): the first fetch of each cursor
  *   answers HTTP 200 `{status:"fail", error:"Request still in progress, please retry later"}` (seen by
@@ -116,6 +117,8 @@ export class ClevertapSimStore {
   private readonly byObjectId = new Map<string, SimProfile>();
   faults: SimFaults = {};
   stats: SimStats = createStats();
+  /** The project's timezone, in minutes east of UTC: the Get Events API writes `ts` in it (default UTC). */
+  timezoneOffsetMinutes = 0;
   readonly countRequests = new Map<number, number>();
   /** Get Events API cursors: the matching events, where the next page starts, and whether it was fetched yet. */
   readonly eventCursors = new Map<string, { events: SimEvent[]; start: number; batchSize: number; prepared: boolean }>();
@@ -134,6 +137,7 @@ export class ClevertapSimStore {
     this.stats = createStats();
     this.countRequests.clear();
     this.eventCursors.clear();
+    this.timezoneOffsetMinutes = 0;
   }
 
   addProfile(profile: SimProfile): void {
@@ -422,9 +426,9 @@ function handleEventCount(store: ClevertapSimStore, accountId: string, req: Inco
 
 const MAX_EVENTS_BATCH_SIZE = 5000;
 
-/** `ts` as the Get Events API writes it: yyyyMMddHHmmss in the project's timezone (UTC here). */
-function toExportTimestamp(seconds: number): number {
-  return Number(new Date(seconds * 1000).toISOString().replace(/[-:T]/g, "").slice(0, 14));
+/** `ts` as the Get Events API writes it: yyyyMMddHHmmss in the project's timezone. */
+function toExportTimestamp(seconds: number, offsetMinutes: number): number {
+  return Number(new Date((seconds + offsetMinutes * 60) * 1000).toISOString().replace(/[-:T]/g, "").slice(0, 14));
 }
 
 /** Cursors come back percent-encoded (`…%3D%3D`), as the reference says: a client must decode them before re-sending. */
@@ -444,7 +448,7 @@ function toExportRecord(store: ClevertapSimStore, e: SimEvent, index: number): R
       profileData: profile?.profileData ?? {},
       id: index + 1,
     },
-    ts: toExportTimestamp(e.ts),
+    ts: toExportTimestamp(e.ts, store.timezoneOffsetMinutes),
     event_props: e.evtData,
     session_props: {},
   };

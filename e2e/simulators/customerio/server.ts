@@ -46,6 +46,8 @@ export type CustomerioSimulatorOptions = {
    * 0 turns the limit off. `CUSTOMERIO_SIM_TRACK_RATE_LIMIT` sets it for `e2e/simulators/start.ts`.
    */
   trackRateLimitPerSecond?: number;
+  /** The clock the Track rate limit reads (tests freeze it so the limit is met without timing). */
+  now?: () => number;
   /** Status for a v2 body over the size limit (unconfirmed upstream; default 400 with an errors body). */
   oversizeStatus?: 400 | 413;
 };
@@ -175,7 +177,7 @@ export async function startCustomerioSimulator(options: CustomerioSimulatorOptio
   /** Sliding one-second window over Track API arrivals; answers the seconds to wait when it is full. */
   function checkTrackRate(): number | undefined {
     if (trackRateLimit <= 0) return undefined;
-    const now = Date.now();
+    const now = (options.now ?? Date.now)();
     while (trackRequestTimes.length > 0 && trackRequestTimes[0]! <= now - 1000) trackRequestTimes.shift();
     if (trackRequestTimes.length >= trackRateLimit) return Math.max(1, Math.ceil((trackRequestTimes[0]! + 1000 - now) / 1000));
     trackRequestTimes.push(now);

@@ -516,15 +516,29 @@ function sameInstantInSomeTimezone(sentSeconds: number, exportedAsUtc: number): 
   return Math.abs(offset) <= 14 * 3600 && offset % 900 === 0;
 }
 
-async function fetchEventsJson(config: ClevertapConfig, path: string, init: { method: string; body?: string }, signal?: AbortSignal): Promise<EventsPage> {
+/** One Get Events API call; `null` while CleverTap still prepares the export (ask again for the same cursor). */
+async function fetchEventsJson(config: ClevertapConfig, path: string, init: { method: string; body?: string }, signal?: AbortSignal): Promise<EventsPage | null> {
   const res = await requestClevertap(config, path, { ...init, timeoutMs: READ_TIMEOUT_MS, signal });
   if (!res.ok) throw await toRequestError(config, res);
   const body = (await readJson(res)) as EventsPage | undefined;
   if (body?.status === "success") return body;
   const error = readErrorText(body) ?? "no readable answer";
-  // ingestr saw this while CleverTap prepares the export: ask again for the same cursor.
-  const preparing = /in progress/i.test(error);
-  throw new DestinationRequestError(`CleverTap's Get Events API answered: ${error}`, { status: res.status, retryable: preparing, code: preparing ? "in_progress" : "events_fail" });
+  // ingestr saw "Request still in progress, please retry later" while the export is prepared.
+  if (/in progress/i.test(error)) return null;
+  throw new DestinationRequestError(`CleverTap's Get Events API answered: ${error}`, { status: res.status, retryable: false, code: "events_fail" });
+}
+
+const MAX_EXPORT_POLLS = 8;
+
+/** Fetches a cursor's page, asking again with a growing pause while the export is being prepared. */
+async function fetchEventsPage(config: ClevertapConfig, cursor: string, schedule: ReadScheduler, signal?: AbortSignal): Promise<EventsPage> {
+  for (let poll = 0; ; poll += 1) {
+    const page = await schedule(() => fetchEventsJson(config, `/1/events.json?cursor=${encodeURIComponent(cursor)}`, { method: "GET" }, signal));
+    if (page) return page;
+    if (poll + 1 >= MAX_EXPORT_POLLS) throw new DestinationRequestError(`CleverTap was still preparing the event export after ${MAX_EXPORT_POLLS} polls`, { retryable: false, code: "in_progress" });
+    await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 200 * 2 ** poll)));
+    signal?.throwIfAborted();
+  }
 }
 
 /** How many of the sent fields an exported event holds with the same value. */
@@ -559,11 +573,11 @@ async function readEvents(config: ClevertapConfig, records: OutRecord[], schedul
       const start = await schedule(() =>
         fetchEventsJson(config, `/1/events.json?batch_size=${EVENTS_BATCH_SIZE}`, { method: "POST", body: JSON.stringify({ event_name: name, from: Number(from), to: Number(to) }) }, signal),
       );
-      let cursor = typeof start.cursor === "string" ? decodeURIComponent(start.cursor) : undefined;
+      // The cursor comes percent-encoded and is sent back decoded (reference §3.2).
+      let cursor = typeof start?.cursor === "string" ? decodeURIComponent(start.cursor) : undefined;
       const waiting = new Set(sample);
       for (let page = 0; cursor && waiting.size > 0 && page < MAX_EVENT_PAGES; page += 1) {
-        const current = cursor;
-        const body = await schedule(() => fetchEventsJson(config, `/1/events.json?cursor=${encodeURIComponent(current)}`, { method: "GET" }, signal));
+        const body = await fetchEventsPage(config, cursor, schedule, signal);
         for (const exported of Array.isArray(body.records) ? (body.records as ExportRecord[]) : []) {
           const ts = parseExportTimestamp(exported.ts);
           const props = exported.event_props ?? {};
