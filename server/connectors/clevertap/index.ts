@@ -491,7 +491,7 @@ async function readProfile(config: ClevertapConfig, record: OutRecord, signal?: 
 type ExportRecord = { profile?: { identity?: unknown; objectId?: unknown }; ts?: unknown; event_props?: Record<string, unknown> };
 type EventsPage = { status?: unknown; error?: unknown; cursor?: unknown; next_cursor?: unknown; records?: unknown };
 
-/** Get Events API pages read per event name at most while looking for a sample (5000 events a page). */
+/** Get Events API pages read at most per event name and day while looking for a sample (5000 events a page). */
 const MAX_EVENT_PAGES = 20;
 const EVENTS_BATCH_SIZE = 5000;
 
