@@ -153,6 +153,10 @@ test("Send Events to CleverTap: purchases become Charged events, and only new pu
     const run = await runSync(page, syncPath);
     expect(run.status).toBe("Succeeded");
     expect(run.counts).toMatchObject({ read: 3, created: 3, invalid: 0, rejected: 0 });
+    // The guide's last step: the events are read back from CleverTap and Event Analytics is one click away.
+    await waitForVerification(page);
+    await expect(page.getByTestId("verification-summary")).toHaveText("3 of 3 verified");
+    await expect(page.getByRole("link", { name: /^Event Analytics: open Analytics > Events/ })).toHaveAttribute("href", /\.dashboard\.clevertap\.com\/.+\/main$/);
     await captureScreen(page, "guides-03-clevertap-event-run");
     const events = await clevertapEvents();
     expect(events).toHaveLength(3);

@@ -27,7 +27,7 @@ export function VerificationPanel({ verification }: { verification: unknown }) {
             <h3 className="mb-1 font-medium text-slate-800">See it in the destination</h3>
             <ul className="space-y-1">
               {view.links.map((link) => (
-                <li key={link.url}>
+                <li key={`${link.label} ${link.url}`}>
                   <a href={link.url} target="_blank" rel="noreferrer noopener" className="inline-flex items-center gap-1 text-brand-700 hover:underline">
                     {link.label} <ExternalLink className="h-3.5 w-3.5" aria-hidden />
                     <span className="sr-only">(opens in a new tab)</span>

@@ -41,6 +41,8 @@ const SIM_SHEET_ROWS = [
 export async function startAllSimulators(options: {
   ports: SimulatorPorts;
   googleServiceAccountKeyFile: string;
+  /** Customer.io Track API requests per second before 429 (default 100; 0 turns the limit off). */
+  customerioTrackRateLimit?: number;
 }): Promise<RunningSimulators> {
   const started: { close(): Promise<void> }[] = [];
   const closeStarted = async () => {
@@ -49,7 +51,7 @@ export async function startAllSimulators(options: {
   try {
     const clevertap = await startClevertapSimulator({ port: options.ports.clevertap });
     started.push(clevertap);
-    const customerio = await startCustomerioSimulator({ port: options.ports.customerio });
+    const customerio = await startCustomerioSimulator({ port: options.ports.customerio, trackRateLimitPerSecond: options.customerioTrackRateLimit });
     started.push(customerio);
     const googleSheets = await startGoogleSheetsSimulator({ port: options.ports.googleSheets });
     started.push(googleSheets);
@@ -79,6 +81,14 @@ function readPort(variable: string, fallback: number): number {
   return port;
 }
 
+function readCount(variable: string): number | undefined {
+  const raw = process.env[variable];
+  if (raw === undefined || raw === "") return undefined;
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < 0) throw new Error(`${variable} must be a whole number (0 turns the limit off), got "${raw}"`);
+  return count;
+}
+
 async function runSimulators(): Promise<void> {
   const keyFile = fileURLToPath(new URL("../../.test-data/simulators/google-service-account.json", import.meta.url));
   const sims = await startAllSimulators({
@@ -88,6 +98,7 @@ async function runSimulators(): Promise<void> {
       googleSheets: readPort("GOOGLE_SHEETS_SIM_PORT", 4030),
     },
     googleServiceAccountKeyFile: keyFile,
+    customerioTrackRateLimit: readCount("CUSTOMERIO_SIM_TRACK_RATE_LIMIT"),
   });
 
   console.log(

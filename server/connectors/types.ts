@@ -141,6 +141,12 @@ export type DestinationObject = {
     maxRecordBytes?: number;
     /** Requests in flight at once per destination account. */
     maxConcurrency: number;
+    /** Write requests started per second per destination account, when the destination documents a rate limit. */
+    maxRequestsPerSecond?: number;
+    /** Read-back requests in flight at once per destination account (default 1). */
+    maxReadConcurrency?: number;
+    /** Read-back requests started per second per destination account, when the read API documents a rate limit. */
+    maxReadsPerSecond?: number;
   };
 };
 
@@ -168,6 +174,9 @@ export type ReadBackRecord = {
   externalId?: string;
 };
 
+/** Runs one read request under the account's read limits, retrying transient failures. */
+export type ReadScheduler = <T>(request: () => Promise<T>) => Promise<T>;
+
 export type DestinationConnector<C> = ConnectorBase<C> & {
   kind: "destination";
   objects: DestinationObject[];
@@ -188,8 +197,14 @@ export type DestinationConnector<C> = ConnectorBase<C> & {
    * `DestinationRequestError` when the request as a whole fails (auth, 429, 5xx, network).
    */
   write(p: { config: C; object: DestinationObject; behavior: Behavior; records: OutRecord[]; signal?: AbortSignal }): Promise<RecordResult[]>;
-  /** Reads delivered records back through the destination's read API; null when the config has no read credentials. */
-  readBack?(p: { config: C; object: DestinationObject; records: OutRecord[]; signal?: AbortSignal }): Promise<ReadBackRecord[] | null>;
+  /**
+   * Reads delivered records back through the destination's read API; null when the config has no read
+   * credentials. Every HTTP request goes through `schedule`, which the engine gives: it holds the
+   * account's read limits (maxReadConcurrency, maxReadsPerSecond, shared by every run of the process)
+   * and retries transient failures (429, 5xx, resets) with backoff and Retry-After. Without one, the
+   * request runs once as it is.
+   */
+  readBack?(p: { config: C; object: DestinationObject; records: OutRecord[]; signal?: AbortSignal; schedule?: ReadScheduler }): Promise<ReadBackRecord[] | null>;
   /** Links a person follows to see the data in the destination's own UI. */
   dashboardLinks?(p: { config: C; object: DestinationObject; records: ReadBackRecord[]; signal?: AbortSignal }): Promise<{ label: string; url: string }[]>;
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DestinationRequestError } from "~/server/connectors/errors";
 import type { OutRecord } from "~/server/connectors/types";
-import { DeliveryError, deliverRecords, planBatches } from "./deliver";
+import { createBatchSender, DeliveryError, deliverRecords, planBatches, retryTransient } from "./deliver";
 import { createFakeDestination } from "./testing/fake-connectors";
 
 function records(count: number, size = 10): OutRecord[] {
@@ -101,5 +101,50 @@ describe("deliverRecords", () => {
       deliverRecords({ destination, config: {}, object: destination.objects[0]!, behavior: "upsert", records: records(10), signal: controller.signal, options: { maxInFlight: 1 } }),
     ).rejects.toThrow("cancelled by user");
     expect(destination.requests.length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("createBatchSender pacing and retryTransient", () => {
+  it("runs beforeRequest before every request, retries included", async () => {
+    const destination = createFakeDestination();
+    destination.beforeWrite = (_records, n) => {
+      if (n === 1) throw new DestinationRequestError("Too many requests", { status: 429, retryable: true, retryAfterMs: 5 });
+    };
+    const paced: number[] = [];
+    const sender = createBatchSender({
+      destination,
+      config: {},
+      object: destination.objects[0]!,
+      behavior: "upsert",
+      options: { sleep: async () => {} },
+      beforeRequest: async () => void paced.push(destination.requests.length),
+    });
+    const results = await sender.send(records(2));
+    expect(results.map((r) => r.status)).toEqual(["accepted", "accepted"]);
+    expect(paced).toEqual([0, 1]);
+    expect(sender.retries).toBe(1);
+  });
+
+  it("retries reads on retryable errors, never sooner than Retry-After, and passes other errors through", async () => {
+    const sleeps: number[] = [];
+    let calls = 0;
+    const value = await retryTransient(
+      async () => {
+        calls += 1;
+        if (calls === 1) throw new DestinationRequestError("reset", { retryable: true, code: "network" });
+        if (calls === 2) throw new DestinationRequestError("slow down", { status: 429, retryable: true, retryAfterMs: 3000 });
+        return "read";
+      },
+      { label: "Fake", options: { sleep: async (ms) => void sleeps.push(ms), random: () => 0 } },
+    );
+    expect(value).toBe("read");
+    expect(sleeps).toEqual([0, 3000]);
+    const refused = retryTransient(
+      async () => {
+        throw new DestinationRequestError("bad key", { status: 401, retryable: false });
+      },
+      { label: "Fake" },
+    );
+    await expect(refused).rejects.toThrow("bad key");
   });
 });

@@ -97,6 +97,37 @@ function describeRequestError(label: string, error: DestinationRequestError): st
   return `${label} refused the request${status}: ${error.message}`;
 }
 
+/**
+ * Runs `request` and retries it while it fails with a retryable DestinationRequestError (429, 5xx,
+ * connection resets, timeouts), with exponential backoff and full jitter, never sooner than
+ * Retry-After. Gives up with a DeliveryError after `maxAttempts` or `maxTotalWaitMs`. Delivery and
+ * read-back verification share it.
+ */
+export async function retryTransient<T>(
+  request: () => Promise<T>,
+  p: { label: string; options?: DeliveryOptions; signal?: AbortSignal; onRetry?: DeliveryOptions["onRetry"] },
+): Promise<T> {
+  const options = { ...DELIVERY_DEFAULTS, ...p.options };
+  const sleep = options.sleep ?? sleepFor;
+  const random = options.random ?? Math.random;
+  let waited = 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      if (!(error instanceof DestinationRequestError) || !error.options.retryable || error.options.batchRejected) throw error;
+      const backoff = random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+      const delayMs = Math.ceil(Math.max(backoff, error.options.retryAfterMs ?? 0));
+      if (attempt >= options.maxAttempts || waited + delayMs > options.maxTotalWaitMs) {
+        throw new DeliveryError(`${describeRequestError(p.label, error)} (gave up after ${attempt} attempts)`, [], { cause: error });
+      }
+      (p.onRetry ?? options.onRetry)?.({ attempt, delayMs, error });
+      waited += delayMs;
+      await sleep(delayMs, p.signal);
+    }
+  }
+}
+
 export type BatchSender = {
   /** Sends one batch (within the object's limits) and answers one result per record, splitting a batch refused as a whole. */
   send(records: OutRecord[]): Promise<RecordResult[]>;
@@ -112,11 +143,11 @@ export function createBatchSender(p: {
   behavior: Behavior;
   signal?: AbortSignal;
   options?: DeliveryOptions;
+  /** Runs right before every request, retries included: where the engine paces to the account's request rate. */
+  beforeRequest?: () => Promise<void>;
 }): BatchSender {
   const { destination, object } = p;
   const options = { ...DELIVERY_DEFAULTS, ...p.options };
-  const sleep = options.sleep ?? sleepFor;
-  const random = options.random ?? Math.random;
   let requests = 0;
   let retries = 0;
 
@@ -131,25 +162,19 @@ export function createBatchSender(p: {
     return answers.map((answer, i) => ({ ...answer, key: records[i]!.key }));
   };
 
-  const writeWithRetry = async (records: OutRecord[]): Promise<RecordResult[]> => {
-    let waited = 0;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await writeOnce(records);
-      } catch (error) {
-        if (!(error instanceof DestinationRequestError) || !error.options.retryable || error.options.batchRejected) throw error;
-        const backoff = random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-        const delayMs = Math.ceil(Math.max(backoff, error.options.retryAfterMs ?? 0));
-        if (attempt >= options.maxAttempts || waited + delayMs > options.maxTotalWaitMs) {
-          throw new DeliveryError(`${describeRequestError(destination.label, error)} (gave up after ${attempt} attempts)`, [], { cause: error });
-        }
-        options.onRetry?.({ attempt, delayMs, error });
+  const writeWithRetry = (records: OutRecord[]): Promise<RecordResult[]> =>
+    retryTransient(async () => {
+      await p.beforeRequest?.();
+      return writeOnce(records);
+    }, {
+      label: destination.label,
+      options,
+      signal: p.signal,
+      onRetry: (info) => {
         retries += 1;
-        waited += delayMs;
-        await sleep(delayMs, p.signal);
-      }
-    }
-  };
+        options.onRetry?.(info);
+      },
+    });
 
   const sendBatch = async (records: OutRecord[]): Promise<RecordResult[]> => {
     try {

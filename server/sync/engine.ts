@@ -10,7 +10,7 @@ import type { RunStatus, Sync, SyncRun } from "~/server/db/generated/client";
 import { createRecordBuilder, formatKey, type RecordBuilder } from "./build-record";
 import { decodeCursor, encodeCursor, type PageCursor } from "./cursor";
 import { parseStoredSettings, validateSyncDefinition, type SyncSettings } from "./definition";
-import { acquireAccountSlot } from "./account-slots";
+import { acquireAccountRate, acquireAccountSlot } from "./account-slots";
 import { createBatchSender, runInFlightLimit, type DeliveryOptions } from "./deliver";
 import { buildCheckedRecord, decideChange, duplicateKeyProblem, measureRecordSize } from "./classify-record";
 import { hashPayload } from "./hash";
@@ -436,9 +436,19 @@ export async function processPages(p: {
   const position: Position = { cursor: decodeCursor(run.cursor), pagesCommitted: run.pagesCommitted };
   const keyColumn = settings.syncKey.column;
 
-  const sender = createBatchSender({ destination, config: context.destinationConfig, object, behavior: settings.behavior, signal, options: deps.delivery });
-  const runLimit = runInFlightLimit(object, deps.delivery);
   const account = `${destination.id}:${run.sync.destinationId}`;
+  const perSecond = object.limits.maxRequestsPerSecond;
+  const sender = createBatchSender({
+    destination,
+    config: context.destinationConfig,
+    object,
+    behavior: settings.behavior,
+    signal,
+    options: deps.delivery,
+    // Paced to the account's documented request rate instead of discovering it through 429s.
+    beforeRequest: perSecond ? () => acquireAccountRate(account, perSecond, signal) : undefined,
+  });
+  const runLimit = runInFlightLimit(object, deps.delivery);
   const { maxBatchRecords, maxBatchBytes } = object.limits;
 
   const open: PageWork[] = [];

@@ -100,6 +100,8 @@ async function createSync(p: { destinationType: string; destinationConfig: Recor
   const deps: VerifyDeps = {
     resolveConnectionConfig: async (connectionId) => configs.get(connectionId)!,
     verify: { recheckDelayMs: 0 },
+    // The product's attempts and Retry-After handling, with a shorter backoff so fault tests stay quick.
+    delivery: { baseDelayMs: 50, maxDelayMs: 1000 },
   };
   const run = async () => {
     const runId = createId("run");
@@ -179,7 +181,7 @@ describe("verifyRun with CleverTap profiles", () => {
     }
   });
 
-  it("says CleverTap events cannot be read back one by one, and still links the dashboard", async () => {
+  it("verifies a sample of CleverTap events through the Get Events API, and links Event Analytics", async () => {
     const sync = await createSync({
       destinationType: "clevertap",
       destinationConfig: CLEVERTAP_CONFIG,
@@ -194,12 +196,25 @@ describe("verifyRun with CleverTap profiles", () => {
     });
     const { runId, status } = await sync.run();
     expect(status).toBe("SUCCEEDED");
+    const before = clevertap.store.stats.eventReads;
     const result = await verifyRun({ runId, deps: sync.deps });
-    expect(result).toMatchObject({
-      checked: 0,
-      message: "CleverTap has no API to read single events back, so delivered events cannot be verified here: open CleverTap to check them",
-      links: [{ url: `https://us1.dashboard.clevertap.com/${SIM_ACCOUNT_ID}/main` }],
-    });
+    expect(result).toMatchObject({ checked: 20, verified: 20, differences: [], message: "20 of 20 verified" });
+    // One export per sampled day: a cursor, the "still in progress" answer, then the page.
+    expect(clevertap.store.stats.eventReads - before).toBe(20 * 3);
+    expect(result!.links).toEqual([
+      { label: "CleverTap dashboard (United States)", url: `https://us1.dashboard.clevertap.com/${SIM_ACCOUNT_ID}/main` },
+      { label: "Event Analytics: open Analytics > Events and pick the synced event to see its count by day", url: `https://us1.dashboard.clevertap.com/${SIM_ACCOUNT_ID}/main` },
+    ]);
+
+    // An event whose amount changed in CleverTap (behind the product's back) is listed as a difference.
+    const event = clevertap.store.events.find((e) => e.identity === userId(4) && e.evtName === "Charged")!;
+    event.evtData.Amount = 1;
+    try {
+      const after = await verifyRun({ runId, deps: sync.deps });
+      expect(after).toMatchObject({ checked: 20, verified: 19, differences: [{ key: "p4", field: "Amount", expected: 4.5, actual: 1 }] });
+    } finally {
+      event.evtData.Amount = 4.5;
+    }
   });
 
   it("records a verification that could not finish without failing the run", async () => {
@@ -212,12 +227,81 @@ describe("verifyRun with CleverTap profiles", () => {
     await fetch(`${clevertap.url}/__sim/faults`, { method: "POST", body: JSON.stringify({ rate5xx: 1 }) });
     try {
       const result = await verifyRun({ runId, deps: sync.deps });
-      expect(result?.message).toMatch(/^Verification could not finish: CleverTap at 127\.0\.0\.1:\d+ answered 503/);
+      expect(result?.message).toMatch(/^Verification could not finish: CleverTap refused the request \(HTTP 503\): CleverTap at 127\.0\.0\.1:\d+ answered 503.*\(gave up after 6 attempts\)$/);
       expect(result?.message).not.toContain(SIM_PASSCODE);
     } finally {
       await fetch(`${clevertap.url}/__sim/faults`, { method: "POST", body: "{}" });
     }
     expect((await readRun(runId)).status).toBe("SUCCEEDED");
+  });
+});
+
+/** 20% of API requests fail: about a third each 429 with Retry-After, 5xx, and a dropped connection. */
+const TRANSIENT_FAULTS = { rate429: 0.07, retryAfterSeconds: 1, rate5xx: 0.07, resetRate: 0.07 };
+
+async function withFaults<T>(simulatorUrl: string, work: () => Promise<T>): Promise<T> {
+  await fetch(`${simulatorUrl}/__sim/faults`, { method: "POST", body: JSON.stringify(TRANSIENT_FAULTS) });
+  try {
+    return await work();
+  } finally {
+    await fetch(`${simulatorUrl}/__sim/faults`, { method: "POST", body: "{}" });
+  }
+}
+
+describe("verifyRun through transient faults", () => {
+  it("ends with 20 of 20 CleverTap profiles verified while 20% of reads fail", async () => {
+    const sync = await createSync({
+      destinationType: "clevertap",
+      destinationConfig: CLEVERTAP_CONFIG,
+      settings: { object: "profile", behavior: "upsert", syncKey: { column: "user_id", identifier: "identity" }, mappings: USER_MAPPINGS },
+    });
+    const { runId } = await sync.run();
+    const result = await withFaults(clevertap.url, () => verifyRun({ runId, deps: sync.deps }));
+    expect(result).toMatchObject({ checked: 20, verified: 20, differences: [], message: "20 of 20 verified" });
+    // The account's 3 reads in flight were never exceeded.
+    expect(clevertap.store.stats.concurrencyRejections).toBe(0);
+  });
+
+  it("ends with 20 of 20 CleverTap events verified while 20% of reads fail", async () => {
+    const sync = await createSync({
+      destinationType: "clevertap",
+      destinationConfig: CLEVERTAP_CONFIG,
+      settings: {
+        object: "event",
+        behavior: "append",
+        syncKey: { column: "purchase_id" },
+        model: { type: "table", schema: "public", table: "purchases" },
+        mappings: [{ from: { column: "amount" }, to: "Amount", type: "number" }],
+        event: { name: { constant: "Purchase" }, identityColumn: "user_id", identifier: "identity", timestampColumn: "purchased_at" },
+      },
+    });
+    const { runId } = await sync.run();
+    const result = await withFaults(clevertap.url, () => verifyRun({ runId, deps: sync.deps }));
+    expect(result).toMatchObject({ checked: 20, verified: 20, message: "20 of 20 verified" });
+  });
+
+  it("ends with 20 of 20 Customer.io people verified while 20% of App API requests fail", async () => {
+    const sync = await createSync({
+      destinationType: "customerio",
+      destinationConfig: { siteId: CUSTOMERIO_SIM_SITE_ID, apiKey: CUSTOMERIO_SIM_API_KEY, region: "us", appApiKey: CUSTOMERIO_SIM_APP_API_KEY },
+      settings: {
+        object: "person",
+        behavior: "upsert",
+        syncKey: { column: "user_id", identifier: "id" },
+        mappings: [
+          { from: { column: "email" }, to: "email", type: "string" },
+          { from: { column: "name" }, to: "name", type: "string" },
+        ],
+      },
+    });
+    const { runId } = await sync.run();
+    // The 20 people are one bulk read, so verification runs several times for the faults to hit it.
+    const results = await withFaults(customerio.url, async () => {
+      const all = [];
+      for (let round = 0; round < 8; round += 1) all.push(await verifyRun({ runId, deps: sync.deps }));
+      return all;
+    });
+    for (const result of results) expect(result).toMatchObject({ checked: 20, verified: 20, differences: [], message: "20 of 20 verified" });
   });
 });
 

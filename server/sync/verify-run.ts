@@ -7,12 +7,14 @@
  * destination accepted. Verification never changes the run's status: problems are recorded and logged.
  */
 import { z } from "zod";
-import type { DestinationConnector, FieldValue, OutRecord, ReadBackRecord } from "~/server/connectors/types";
+import type { DestinationConnector, FieldValue, OutRecord, ReadBackRecord, ReadScheduler } from "~/server/connectors/types";
 import { redactKnownSecrets } from "~/server/connectors/redact-secrets";
 import { getDb } from "~/server/db/client";
 import type { Prisma, SyncRun } from "~/server/db/generated/client";
 import { logger } from "~/server/lib/logger";
+import { acquireAccountRate, acquireAccountSlot } from "./account-slots";
 import { createRecordBuilder, formatKey } from "./build-record";
+import { retryTransient } from "./deliver";
 import { loadRunContext, type EngineDeps, type RunContext } from "./engine";
 import { hashPayload, matchesStoredHash } from "./hash";
 import { appendRunLog, SUCCEEDED_STATUSES } from "./run-status";
@@ -49,7 +51,8 @@ export type VerifyOptions = {
   recheckDelayMs?: number;
 };
 
-export type VerifyDeps = Pick<EngineDeps, "resolveConnectionConfig" | "connectors" | "pageSize" | "signal"> & { verify?: VerifyOptions };
+/** `delivery`'s retry settings (attempts, backoff) apply to read-back requests too. */
+export type VerifyDeps = Pick<EngineDeps, "resolveConnectionConfig" | "connectors" | "pageSize" | "signal" | "delivery"> & { verify?: VerifyOptions };
 
 const DEFAULT_SAMPLE_SIZE = 20;
 const DEFAULT_MAX_ROWS_SCANNED = 10_000;
@@ -181,15 +184,40 @@ async function collectLinks(context: RunContext, records: ReadBackRecord[], sign
   }
 }
 
+/**
+ * The read scheduler handed to the connector: every read request holds one of the account's read slots
+ * (shared with every run of this process, like delivery's) and a start under its read rate, and is
+ * retried on 429, 5xx and resets with the delivery backoff, never sooner than Retry-After.
+ */
+function createReadScheduler(context: RunContext, deps: VerifyDeps): ReadScheduler {
+  const { destination, object, run } = context;
+  const account = `${destination.id}:${run.sync.destinationId}:read`;
+  const { maxReadConcurrency = 1, maxReadsPerSecond } = object.limits;
+  return (request) =>
+    retryTransient(
+      async () => {
+        const release = await acquireAccountSlot(account, maxReadConcurrency, deps.signal);
+        try {
+          if (maxReadsPerSecond) await acquireAccountRate(account, maxReadsPerSecond, deps.signal);
+          return await request();
+        } finally {
+          release();
+        }
+      },
+      { label: destination.label, options: deps.delivery, signal: deps.signal },
+    );
+}
+
 async function readBackSample(context: RunContext, records: OutRecord[], deps: VerifyDeps): Promise<ReadBackRecord[] | null> {
   const { destination, destinationConfig, object } = context;
-  const first = await destination.readBack!({ config: destinationConfig, object, records, signal: deps.signal });
+  const schedule = createReadScheduler(context, deps);
+  const first = await destination.readBack!({ config: destinationConfig, object, records, signal: deps.signal, schedule });
   if (!first) return null;
   const byKey = new Map(first.map((r) => [r.key, r]));
   const differing = records.filter((r) => compareRecord(r, byKey.get(r.key)).length > 0);
   if (differing.length === 0) return first;
   await sleep(deps.verify?.recheckDelayMs ?? DEFAULT_RECHECK_DELAY_MS, deps.signal);
-  const second = await destination.readBack!({ config: destinationConfig, object, records: differing, signal: deps.signal });
+  const second = await destination.readBack!({ config: destinationConfig, object, records: differing, signal: deps.signal, schedule });
   for (const read of second ?? []) byKey.set(read.key, read);
   return records.map((r) => byKey.get(r.key) ?? { key: r.key, found: false });
 }

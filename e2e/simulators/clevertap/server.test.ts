@@ -142,4 +142,28 @@ describe("CleverTap simulator", () => {
     const done = await (await fetch(`${sim.url}/1/counts/events.json?req_id=${started.req_id}`, { headers })).json();
     expect(done).toEqual({ status: "success", count: 2 });
   });
+
+  it("exports events through the Get Events API: a percent-encoded cursor, one 'still in progress', then pages", async () => {
+    const ts = Date.UTC(2024, 1, 3, 4, 5, 6) / 1000;
+    await upload([1, 2, 3].map((i) => ({ type: "event", identity: `x${i}`, ts: ts + i, evtName: "Charged", evtData: { Amount: i } })));
+    await upload([{ type: "event", identity: "x9", ts, evtName: "Other", evtData: {} }]);
+    const headers = { "X-CleverTap-Account-Id": SIM_ACCOUNT_ID, "X-CleverTap-Passcode": SIM_PASSCODE };
+    const started = await fetch(`${sim.url}/1/events.json?batch_size=2`, { method: "POST", headers, body: JSON.stringify({ event_name: "Charged", from: 20240203, to: 20240203 }) });
+    const { status, cursor } = (await started.json()) as { status: string; cursor: string };
+    expect(status).toBe("success");
+    expect(cursor).toMatch(/%3D%3D$/);
+    const fetchPage = async (c: string) => (await fetch(`${sim.url}/1/events.json?cursor=${encodeURIComponent(decodeURIComponent(c))}`, { headers })).json();
+    expect(await fetchPage(cursor)).toEqual({ status: "fail", error: "Request still in progress, please retry later" });
+    const first = await fetchPage(cursor);
+    expect(first.records).toHaveLength(2);
+    expect(first.records[0]).toMatchObject({ profile: { identity: "x1", platform: "API" }, ts: 20240203040507, event_props: { Amount: 1 } });
+    expect(first.records[0]).not.toHaveProperty("evtName");
+    const second = await fetchPage(first.next_cursor);
+    expect(second.records.map((r: { profile: { identity: string } }) => r.profile.identity)).toEqual(["x3"]);
+    expect(second).not.toHaveProperty("next_cursor");
+    // A cursor sent still percent-encoded is not one CleverTap handed out.
+    expect((await fetch(`${sim.url}/1/events.json?cursor=${encodeURIComponent(cursor)}`, { headers })).status).toBe(400);
+    const notification = await fetch(`${sim.url}/1/events.json`, { method: "POST", headers, body: JSON.stringify({ event_name: "Notification Sent", from: 20240203, to: 20240203 }) });
+    expect(await notification.json()).toEqual({ status: "fail", error: "Export not allowed for this event", code: 400 });
+  });
 });

@@ -5,7 +5,17 @@
  * - more than 1000 records → 400 "Too many records…"; `ts` above 10^11 (milliseconds) → 525;
  * - a key over 120 bytes, a string value over 512 bytes, or more than 100 event properties → 522;
  * - Gender accepts M, F, O, U; an unknown identity on profile.json → 200 `{status:"success", record:null}`;
- * - project timezone is UTC (counts' `from`/`to` dates); `dryRun=1` validates without storing.
+ * - project timezone is UTC (counts' and events' `from`/`to` dates, and by default the `yyyyMMddHHmmss`
+ *   `ts` the Get Events API answers; `store.timezoneOffsetMinutes` shifts the latter, since the real
+ *   project timezone is not named in any response);
+ * - `dryRun=1` validates without storing;
+ * - Get Events API (`POST /1/events.json` → cursor, `GET ?cursor=`): the first fetch of each cursor
+ *   answers HTTP 200 `{status:"fail", error:"Request still in progress, please retry later"}` (seen by
+ *   ingestr; its HTTP status is unconfirmed); `batch_size` above 5000 is capped at 5000 (documented max,
+ *   the over-limit behaviour is unconfirmed); records carry no event name (as ingestr reports); events whose
+ *   name starts with "Notification " answer 400 "Export not allowed for this event";
+ * - counts (`POST /1/counts/events.json`) answer `{status:"partial", req_id}` first and the count on the
+ *   `GET ?req_id=` poll, as the reference's sample responses show.
  * Test endpoints live under `/__sim/` and are not part of CleverTap.
  */
 import { randomBytes } from "node:crypto";
@@ -84,6 +94,8 @@ export type SimStats = {
   /** Records received in uploads answered 200. */
   uploadedRecords: number;
   profileReads: number;
+  /** Get Events API requests (cursor creation and page fetches). */
+  eventReads: number;
   /** Requests answered 429 because of the concurrency limit. */
   concurrencyRejections: number;
   /** Highest number of uploads in flight at once, per account. */
@@ -98,7 +110,7 @@ export type SimUpload = { accountId: string; dryRun: boolean; records: unknown[]
 const MAX_UPLOADS_KEPT = 200;
 
 function createStats(): SimStats {
-  return { requests: 0, uploads: 0, uploadedRecords: 0, profileReads: 0, concurrencyRejections: 0, maxUploadsInFlight: 0 };
+  return { requests: 0, uploads: 0, uploadedRecords: 0, profileReads: 0, eventReads: 0, concurrencyRejections: 0, maxUploadsInFlight: 0 };
 }
 
 export class ClevertapSimStore {
@@ -112,7 +124,11 @@ export class ClevertapSimStore {
   stats: SimStats = createStats();
   /** The last upload bodies (test endpoint `/__sim/uploads`), so tests compare what was really sent. */
   uploads: SimUpload[] = [];
+  /** The project's timezone, in minutes east of UTC: the Get Events API writes `ts` in it (default UTC). */
+  timezoneOffsetMinutes = 0;
   readonly countRequests = new Map<number, number>();
+  /** Get Events API cursors: the matching events, where the next page starts, and whether it was fetched yet. */
+  readonly eventCursors = new Map<string, { events: SimEvent[]; start: number; batchSize: number; prepared: boolean }>();
   private nextReqId = 384649162721759;
 
   constructor(accounts: SimAccount[]) {
@@ -128,6 +144,8 @@ export class ClevertapSimStore {
     this.stats = createStats();
     this.uploads = [];
     this.countRequests.clear();
+    this.eventCursors.clear();
+    this.timezoneOffsetMinutes = 0;
   }
 
   addProfile(profile: SimProfile): void {
@@ -416,6 +434,72 @@ function handleEventCount(store: ClevertapSimStore, accountId: string, req: Inco
   sendJson(res, 200, { status: "partial", req_id: store.startCount(count) });
 }
 
+const MAX_EVENTS_BATCH_SIZE = 5000;
+
+/** `ts` as the Get Events API writes it: yyyyMMddHHmmss in the project's timezone. */
+function toExportTimestamp(seconds: number, offsetMinutes: number): number {
+  return Number(new Date((seconds + offsetMinutes * 60) * 1000).toISOString().replace(/[-:T]/g, "").slice(0, 14));
+}
+
+/** Cursors come back percent-encoded (`…%3D%3D`), as the reference says: a client must decode them before re-sending. */
+function newCursor(): { raw: string; encoded: string } {
+  const raw = `${randomBytes(12).toString("base64")}==`;
+  return { raw, encoded: encodeURIComponent(raw) };
+}
+
+function toExportRecord(store: ClevertapSimStore, e: SimEvent, index: number): Record<string, unknown> {
+  const profile = store.findProfile(e.accountId, { objectId: e.objectId });
+  return {
+    profile: {
+      objectId: e.objectId,
+      platform: "API",
+      ...(e.identity !== undefined ? { identity: e.identity } : {}),
+      ...(typeof profile?.profileData.Email === "string" ? { email: profile.profileData.Email } : {}),
+      profileData: profile?.profileData ?? {},
+      id: index + 1,
+    },
+    ts: toExportTimestamp(e.ts, store.timezoneOffsetMinutes),
+    event_props: e.evtData,
+    session_props: {},
+  };
+}
+
+function handleEvents(store: ClevertapSimStore, accountId: string, req: IncomingMessage, url: URL, body: string, res: ServerResponse): void {
+  if (req.method === "GET") {
+    const raw = url.searchParams.get("cursor");
+    const cursor = raw === null ? undefined : store.eventCursors.get(raw);
+    if (!cursor) return sendFail(res, 400, "Invalid cursor");
+    if (!cursor.prepared) {
+      cursor.prepared = true;
+      return sendJson(res, 200, { status: "fail", error: "Request still in progress, please retry later" });
+    }
+    const page = cursor.events.slice(cursor.start, cursor.start + cursor.batchSize);
+    const records = page.map((e, i) => toExportRecord(store, e, cursor.start + i));
+    const answer: Record<string, unknown> = { status: "success", records };
+    if (cursor.start + cursor.batchSize < cursor.events.length) {
+      const next = newCursor();
+      store.eventCursors.set(next.raw, { ...cursor, start: cursor.start + cursor.batchSize, prepared: true });
+      answer.next_cursor = next.encoded;
+    }
+    return sendJson(res, 200, answer);
+  }
+  const query = parseJson(body);
+  if (!isPlainObject(query) || typeof query.event_name !== "string") return sendFail(res, 400, "event_name is mandatory");
+  if (query.event_name.startsWith("Notification ")) return sendFail(res, 400, "Export not allowed for this event");
+  const from = readDay(query.from);
+  const to = readDay(query.to);
+  if (from === undefined || to === undefined) return sendFail(res, 400, "from and to must be dates as YYYYMMDD");
+  const asked = Number(url.searchParams.get("batch_size") ?? 10);
+  const batchSize = Number.isInteger(asked) && asked > 0 ? Math.min(asked, MAX_EVENTS_BATCH_SIZE) : 10;
+  const filters = Array.isArray(query.event_properties) ? (query.event_properties as PropertyFilter[]) : [];
+  const events = store.events.filter(
+    (e) => e.accountId === accountId && e.evtName === query.event_name && e.ts >= from && e.ts < to + 86_400 && filters.every((f) => matchesFilter(e.evtData, f)),
+  );
+  const cursor = newCursor();
+  store.eventCursors.set(cursor.raw, { events, start: 0, batchSize, prepared: false });
+  sendJson(res, 200, { status: "success", cursor: cursor.encoded });
+}
+
 function authenticate(store: ClevertapSimStore, req: IncomingMessage): { account: SimAccount } | { error: string } {
   const accountId = req.headers["x-clevertap-account-id"];
   const passcode = req.headers["x-clevertap-passcode"];
@@ -470,6 +554,10 @@ function createApiHandler(store: ClevertapSimStore) {
       if (url.pathname === "/1/profile.json" && req.method === "GET") {
         store.stats.profileReads += 1;
         return handleProfileRead(store, accountId, url, res);
+      }
+      if (url.pathname === "/1/events.json" && (req.method === "POST" || req.method === "GET")) {
+        store.stats.eventReads += 1;
+        return handleEvents(store, accountId, req, url, body, res);
       }
       if (url.pathname === "/1/counts/events.json" && (req.method === "POST" || req.method === "GET")) {
         return handleEventCount(store, accountId, req, url, body, res);

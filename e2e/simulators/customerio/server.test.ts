@@ -231,6 +231,49 @@ describe("App API read-back", () => {
   });
 });
 
+describe("Track API rate limit", () => {
+  it("answers 429 with Retry-After beyond the configured requests per second, and counts them", async () => {
+    // A frozen clock: every request falls in the same second, however slowly the machine runs.
+    let clock = 1_000_000;
+    const limited = await startCustomerioSimulator({ trackRateLimitPerSecond: 5, now: () => clock });
+    try {
+      const auth = `Basic ${Buffer.from(`${CUSTOMERIO_SIM_SITE_ID}:${CUSTOMERIO_SIM_API_KEY}`).toString("base64")}`;
+      const post = () =>
+        fetch(`${limited.url}/api/v2/batch`, { method: "POST", headers: { Authorization: auth, "Content-Type": "application/json" }, body: JSON.stringify({ batch: [identify("r", {})] }) });
+      const answers = [];
+      for (let i = 0; i < 6; i += 1) answers.push(await post());
+      expect(answers.slice(0, 5).map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+      expect(answers[5]!.status).toBe(429);
+      expect(Number(answers[5]!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect(await answers[5]!.json()).toEqual({ meta: { error: "Too many requests: over 5 requests per second" } });
+      // The App API has its own limit: a Track 429 does not touch it.
+      const app = await fetch(`${limited.url}/v1/customers?email=r%40example.com`, { headers: { Authorization: APP_AUTH } });
+      expect(app.status).toBe(200);
+      const stats = (await (await fetch(`${limited.url}/__sim/stats`)).json()) as { rateLimited: number; byStatus: Record<string, number> };
+      expect(stats.rateLimited).toBe(1);
+      expect(stats.byStatus["429"]).toBe(1);
+      // A second later the window has room again.
+      clock += 1000;
+      expect((await post()).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("enforces no Track limit with 0", async () => {
+    const unlimited = await startCustomerioSimulator({ trackRateLimitPerSecond: 0 });
+    try {
+      const auth = `Basic ${Buffer.from(`${CUSTOMERIO_SIM_SITE_ID}:${CUSTOMERIO_SIM_API_KEY}`).toString("base64")}`;
+      const statuses = await Promise.all(
+        Array.from({ length: 120 }, () => fetch(`${unlimited.url}/api/v1/accounts/region`, { headers: { Authorization: auth } }).then((r) => r.status)),
+      );
+      expect(statuses.every((s) => s === 200)).toBe(true);
+    } finally {
+      await unlimited.close();
+    }
+  });
+});
+
 describe("fault injection and stats", () => {
   it("injects 429 with Retry-After, 5xx, resets and per-item rejections", async () => {
     await call("POST", "/__sim/faults", { body: { rate429: 1, retryAfterSeconds: 7 }, auth: "" });

@@ -38,6 +38,16 @@ export type CustomerioSimulatorOptions = {
   eventsCreatePeople?: boolean;
   /** App API requests allowed per second (documented 10); 0 turns the limit off. */
   appRateLimitPerSecond?: number;
+  /**
+   * Track API requests (v1 and v2) allowed per second per workspace; beyond it the simulator answers
+   * 429 with Retry-After. Default 100, the limit the product is built against (issue 10; third-party
+   * summaries of Customer.io's docs). The reference's current Track spec says 1000/s, "not strictly
+   * enforced", and documents no 429 for Track at all: the 429 and its Retry-After are **unconfirmed**.
+   * 0 turns the limit off. `CUSTOMERIO_SIM_TRACK_RATE_LIMIT` sets it for `e2e/simulators/start.ts`.
+   */
+  trackRateLimitPerSecond?: number;
+  /** The clock the Track rate limit reads (tests freeze it so the limit is met without timing). */
+  now?: () => number;
   /** Status for a v2 body over the size limit (unconfirmed upstream; default 400 with an errors body). */
   oversizeStatus?: 400 | 413;
 };
@@ -83,6 +93,8 @@ type Stats = {
   maxInFlight: number;
   batchItems: number;
   rejectedItems: number;
+  /** Track API requests answered 429 because they were over trackRateLimitPerSecond. */
+  rateLimited: number;
   faults: { rate429: number; rate5xx: number; resets: number };
 };
 
@@ -94,6 +106,7 @@ const emptyStats = (): Stats => ({
   maxInFlight: 0,
   batchItems: 0,
   rejectedItems: 0,
+  rateLimited: 0,
   faults: { rate429: 0, rate5xx: 0, resets: 0 },
 });
 
@@ -158,6 +171,18 @@ export async function startCustomerioSimulator(options: CustomerioSimulatorOptio
   let faults: CustomerioSimulatorFaults = {};
   let stats = emptyStats();
   const appRequestTimes: number[] = [];
+  const trackRateLimit = options.trackRateLimitPerSecond ?? 100;
+  const trackRequestTimes: number[] = [];
+
+  /** Sliding one-second window over Track API arrivals; answers the seconds to wait when it is full. */
+  function checkTrackRate(): number | undefined {
+    if (trackRateLimit <= 0) return undefined;
+    const now = (options.now ?? Date.now)();
+    while (trackRequestTimes.length > 0 && trackRequestTimes[0]! <= now - 1000) trackRequestTimes.shift();
+    if (trackRequestTimes.length >= trackRateLimit) return Math.max(1, Math.ceil((trackRequestTimes[0]! + 1000 - now) / 1000));
+    trackRequestTimes.push(now);
+    return undefined;
+  }
 
   const chance = (rate: number | undefined) => rate !== undefined && rate > 0 && Math.random() < rate;
 
@@ -398,6 +423,7 @@ export async function startCustomerioSimulator(options: CustomerioSimulatorOptio
       faults = {};
       stats = emptyStats();
       appRequestTimes.length = 0;
+      trackRequestTimes.length = 0;
       send(res, 200, {});
       return;
     }
@@ -423,6 +449,14 @@ export async function startCustomerioSimulator(options: CustomerioSimulatorOptio
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const path = url.pathname;
     const method = req.method ?? "GET";
+    if (path.startsWith("/api/")) {
+      const retryAfter = checkTrackRate();
+      if (retryAfter !== undefined) {
+        stats.rateLimited += 1;
+        send(res, 429, { meta: { error: `Too many requests: over ${trackRateLimit} requests per second` } }, { "Retry-After": String(retryAfter) });
+        return;
+      }
+    }
     if (faults.latencyMs) await sleep(faults.latencyMs);
     if (chance(faults.resetRate)) {
       stats.faults.resets += 1;

@@ -178,9 +178,34 @@ describe("CleverTap connector", () => {
     const links = await clevertapConnector.dashboardLinks({ config: goodConfig, object: profileObject, records: read!.slice(0, 1) });
     expect(links).toEqual([
       { label: "CleverTap dashboard (United States)", url: `https://us1.dashboard.clevertap.com/${SIM_ACCOUNT_ID}/main` },
+      { label: "Segments: open Segments > Find People and search for user-1 to see the synced profiles", url: `https://us1.dashboard.clevertap.com/${SIM_ACCOUNT_ID}/main` },
       { label: "Profile user-1", url: `https://us1.dashboard.clevertap.com/${SIM_ACCOUNT_ID}/${stored.objectId}/profile-view.html` },
     ]);
-    expect(await clevertapConnector.readBack({ config: goodConfig, object: eventObject, records: [] })).toBeNull();
+    expect(await clevertapConnector.readBack({ config: goodConfig, object: eventObject, records: [] })).toEqual([]);
+  });
+
+  it("reads events back through the Get Events API, matching identity and time in the project's timezone", async () => {
+    const at = new Date("2024-03-01T12:00:00Z");
+    const event = (key: string, identity: string, amount: number, ts: Date): OutRecord => ({
+      key,
+      identifier: { type: "identity", value: identity },
+      fields: { Amount: amount },
+      event: { name: "Charged", timestamp: ts },
+    });
+    const sent = [event("o1", "buyer-1", 5, at), event("o2", "buyer-1", 7, new Date(at.getTime() + 60_000)), event("o3", "buyer-2", 9, at)];
+    await clevertapConnector.write({ config: goodConfig, object: eventObject, behavior: "append", records: sent });
+    // A project in India (UTC+5:30) writes its export timestamps in local time.
+    sim.store.timezoneOffsetMinutes = 330;
+    const ghost = event("o4", "buyer-3", 1, at);
+    const read = await clevertapConnector.readBack({ config: goodConfig, object: eventObject, records: [...sent, ghost] });
+    expect(read!.map((r) => [r.key, r.found, r.fields?.Amount])).toEqual([
+      ["o1", true, 5],
+      ["o2", true, 7],
+      ["o3", true, 9],
+      ["o4", false, undefined],
+    ]);
+    const links = await clevertapConnector.dashboardLinks({ config: goodConfig, object: eventObject, records: read! });
+    expect(links.map((l) => l.label)).toEqual(["CleverTap dashboard (United States)", "Event Analytics: open Analytics > Events and pick the synced event to see its count by day"]);
   });
 
   it("reads CleverTap's own codes back as the values that were sent", async () => {
@@ -202,6 +227,9 @@ describe("CleverTap connector", () => {
     const parsed = clevertapConnector.configSchema.safeParse({ accountId: " 948-4KK-444Z ", passcode: "p", region: "eu1" });
     expect(parsed.success && parsed.data.accountId).toBe("948-4KK-444Z");
     const links = await clevertapConnector.dashboardLinks({ config: { ...goodConfig, region: "eu1" }, object: profileObject, records: [] });
-    expect(links).toEqual([{ label: "CleverTap dashboard (Europe)", url: `https://eu1.dashboard.clevertap.com/${SIM_ACCOUNT_ID}/main` }]);
+    expect(links).toEqual([
+      { label: "CleverTap dashboard (Europe)", url: `https://eu1.dashboard.clevertap.com/${SIM_ACCOUNT_ID}/main` },
+      { label: "Segments: open Segments > Find People to see the synced profiles", url: `https://eu1.dashboard.clevertap.com/${SIM_ACCOUNT_ID}/main` },
+    ]);
   });
 });

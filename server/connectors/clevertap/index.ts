@@ -14,6 +14,7 @@ import type {
   FieldValue,
   OutRecord,
   ReadBackRecord,
+  ReadScheduler,
   RecordResult,
   StandardField,
 } from "../types";
@@ -130,7 +131,7 @@ const chargedFields: StandardField[] = [
   { name: "Payment mode", label: "Payment mode", type: "string", aliases: ["paymentmode", "paymentmethod"], description: "Charged event, optional" },
 ];
 
-const limits = { maxBatchRecords: MAX_RECORDS_PER_UPLOAD, maxConcurrency: MAX_UPLOADS_IN_FLIGHT };
+const limits = { maxBatchRecords: MAX_RECORDS_PER_UPLOAD, maxConcurrency: MAX_UPLOADS_IN_FLIGHT, maxReadConcurrency: MAX_READS_IN_FLIGHT };
 
 const objects: DestinationObject[] = [
   {
@@ -488,32 +489,166 @@ async function readProfile(config: ClevertapConfig, record: OutRecord, signal?: 
   return { key: record.key, found: true, fields, ...(typeof objectId === "string" ? { externalId: objectId } : {}) };
 }
 
-async function readBack(p: { config: ClevertapConfig; object: DestinationObject; records: OutRecord[]; signal?: AbortSignal }): Promise<ReadBackRecord[] | null> {
-  // Events have no per-event read API: the export APIs return no event name and local-time timestamps.
-  if (p.object.type !== "profile") return null;
-  const results: ReadBackRecord[] = new Array(p.records.length);
-  let next = 0;
-  // Read APIs allow 3 requests in flight per account.
-  const worker = async () => {
-    while (next < p.records.length) {
-      const i = next++;
-      results[i] = await readProfile(p.config, p.records[i]!, p.signal);
-    }
+type ExportRecord = { profile?: { identity?: unknown; objectId?: unknown }; ts?: unknown; event_props?: Record<string, unknown> };
+type EventsPage = { status?: unknown; error?: unknown; cursor?: unknown; next_cursor?: unknown; records?: unknown };
+
+/** Get Events API pages read at most per event name and day while looking for a sample (5000 events a page). */
+const MAX_EVENT_PAGES = 20;
+const EVENTS_BATCH_SIZE = 5000;
+
+function toDay(date: Date): string {
+  return date.toISOString().slice(0, 10).replace(/-/g, "");
+}
+
+/** `ts` of an exported event, `yyyyMMddHHmmss` in the project's timezone, read as if it were UTC. */
+function parseExportTimestamp(value: unknown): number | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(String(value ?? ""));
+  if (!m) return undefined;
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) / 1000;
+}
+
+/**
+ * The export's `ts` is local to the project's timezone, which no response names: an exported event
+ * can be the sent one when the two differ by a whole timezone offset (a multiple of 15 minutes, at
+ * most 14 hours).
+ */
+function sameInstantInSomeTimezone(sentSeconds: number, exportedAsUtc: number): boolean {
+  const offset = exportedAsUtc - sentSeconds;
+  return Math.abs(offset) <= 14 * 3600 && offset % 900 === 0;
+}
+
+/** One Get Events API call; `null` while CleverTap still prepares the export (ask again for the same cursor). */
+async function fetchEventsJson(config: ClevertapConfig, path: string, init: { method: string; body?: string }, signal?: AbortSignal): Promise<EventsPage | null> {
+  const res = await requestClevertap(config, path, { ...init, timeoutMs: READ_TIMEOUT_MS, signal });
+  if (!res.ok) throw await toRequestError(config, res);
+  const body = (await readJson(res)) as EventsPage | undefined;
+  if (body?.status === "success") return body;
+  const error = readErrorText(body) ?? "no readable answer";
+  // ingestr saw "Request still in progress, please retry later" while the export is prepared.
+  if (/in progress/i.test(error)) return null;
+  throw new DestinationRequestError(`CleverTap's Get Events API answered: ${error}`, { status: res.status, retryable: false, code: "events_fail" });
+}
+
+const MAX_EXPORT_POLLS = 8;
+
+/** Fetches a cursor's page, asking again with a growing pause while the export is being prepared. */
+async function fetchEventsPage(config: ClevertapConfig, cursor: string, schedule: ReadScheduler, signal?: AbortSignal): Promise<EventsPage> {
+  for (let poll = 0; ; poll += 1) {
+    const page = await schedule(() => fetchEventsJson(config, `/1/events.json?cursor=${encodeURIComponent(cursor)}`, { method: "GET" }, signal));
+    if (page) return page;
+    if (poll + 1 >= MAX_EXPORT_POLLS) throw new DestinationRequestError(`CleverTap was still preparing the event export after ${MAX_EXPORT_POLLS} polls`, { retryable: false, code: "in_progress" });
+    await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 200 * 2 ** poll)));
+    signal?.throwIfAborted();
+  }
+}
+
+/** How many of the sent fields an exported event holds with the same value. */
+function countMatchingFields(record: OutRecord, props: Record<string, unknown>): number {
+  return Object.entries(record.fields).filter(([field, sent]) => sent !== null && String(toClevertapValue(field, sent)) === String(props[field])).length;
+}
+
+/**
+ * Reads sampled events back through the Get Events API (reference §3.2): one export per event name and
+ * sampled day (a day wider on each side, for the project's timezone), paged by cursor until every
+ * sampled event of that day is found. An exported event matches a sent one by identity and time; the one holding
+ * most of the sent values wins, and each exported event matches once.
+ */
+async function readEvents(config: ClevertapConfig, records: OutRecord[], schedule: ReadScheduler, signal?: AbortSignal): Promise<ReadBackRecord[]> {
+  const found = new Map<OutRecord, ReadBackRecord>();
+  // One export per event name and day keeps each export small however long the event history is.
+  const groups = new Map<string, { name: string; at: number; sample: OutRecord[] }>();
+  const now = Date.now();
+  for (const record of records) {
+    const name = record.event?.name ?? "";
+    // Without a time of its own, an event is stamped on arrival: during the run, before now.
+    const at = record.event?.timestamp?.getTime() ?? now;
+    const key = `${name}\u0000${toDay(new Date(at))}`;
+    const group = groups.get(key) ?? { name, at, sample: [] };
+    group.sample.push(record);
+    groups.set(key, group);
+  }
+  await Promise.all(
+    [...groups.values()].map(async ({ name, at, sample }) => {
+      const from = toDay(new Date(at - 86_400_000));
+      const to = toDay(new Date(at + 86_400_000));
+      const start = await schedule(() =>
+        fetchEventsJson(config, `/1/events.json?batch_size=${EVENTS_BATCH_SIZE}`, { method: "POST", body: JSON.stringify({ event_name: name, from: Number(from), to: Number(to) }) }, signal),
+      );
+      // The cursor comes percent-encoded and is sent back decoded (reference §3.2).
+      let cursor = typeof start?.cursor === "string" ? decodeURIComponent(start.cursor) : undefined;
+      const waiting = new Set(sample);
+      for (let page = 0; cursor && waiting.size > 0 && page < MAX_EVENT_PAGES; page += 1) {
+        const body = await fetchEventsPage(config, cursor, schedule, signal);
+        for (const exported of Array.isArray(body.records) ? (body.records as ExportRecord[]) : []) {
+          const ts = parseExportTimestamp(exported.ts);
+          const props = exported.event_props ?? {};
+          let best: { record: OutRecord; score: number } | undefined;
+          for (const record of waiting) {
+            const who = record.identifier.type === "objectId" ? exported.profile?.objectId : exported.profile?.identity;
+            if (String(who ?? "") !== record.identifier.value) continue;
+            const sentTs = record.event?.timestamp;
+            if (sentTs && (ts === undefined || !sameInstantInSomeTimezone(Math.floor(sentTs.getTime() / 1000), ts))) continue;
+            const score = countMatchingFields(record, props);
+            if (!best || score > best.score) best = { record, score };
+          }
+          if (!best) continue;
+          waiting.delete(best.record);
+          const fields: Record<string, unknown> = {};
+          for (const [field, value] of Object.entries(props)) fields[field] = fromClevertapValue(value);
+          const objectId = exported.profile?.objectId;
+          found.set(best.record, { key: best.record.key, found: true, fields, ...(typeof objectId === "string" ? { externalId: objectId } : {}) });
+        }
+        cursor = typeof body.next_cursor === "string" && body.next_cursor !== "" ? decodeURIComponent(body.next_cursor) : undefined;
+      }
+    }),
+  );
+  return records.map((record) => found.get(record) ?? { key: record.key, found: false });
+}
+
+async function readBack(p: {
+  config: ClevertapConfig;
+  object: DestinationObject;
+  records: OutRecord[];
+  signal?: AbortSignal;
+  schedule?: ReadScheduler;
+}): Promise<ReadBackRecord[] | null> {
+  // The schedule holds the account's 3 reads in flight; without one, reads go one at a time.
+  const schedule = p.schedule ?? createSerialSchedule();
+  if (p.object.type === "event") return readEvents(p.config, p.records, schedule, p.signal);
+  return Promise.all(p.records.map((record) => schedule(() => readProfile(p.config, record, p.signal))));
+}
+
+function createSerialSchedule(): ReadScheduler {
+  let turn: Promise<unknown> = Promise.resolve();
+  return <T>(request: () => Promise<T>) => {
+    const mine = turn.then(request);
+    turn = mine.catch(() => {});
+    return mine;
   };
-  await Promise.all(Array.from({ length: Math.min(MAX_READS_IN_FLIGHT, p.records.length) }, worker));
-  return results;
 }
 
 function dashboardBase(config: ClevertapConfig): string {
   return `https://${config.region}.dashboard.clevertap.com/${encodeURIComponent(config.accountId)}`;
 }
 
+/**
+ * The guides' last step: see synced profiles under Segments (Find People) and synced events under Event
+ * Analytics. Those pages' addresses are undocumented (reference §4), so both links open the account's
+ * documented home and say where to go from there; profile pages use the unconfirmed pattern below.
+ */
 async function dashboardLinks(p: { config: ClevertapConfig; object: DestinationObject; records: ReadBackRecord[] }): Promise<{ label: string; url: string }[]> {
   const base = dashboardBase(p.config);
-  const links = [{ label: `CleverTap dashboard (${REGIONS[p.config.region].label})`, url: `${base}/main` }];
+  const home = `${base}/main`;
+  const links = [{ label: `CleverTap dashboard (${REGIONS[p.config.region].label})`, url: home }];
+  const example = p.records.find((r) => r.found)?.key;
+  if (p.object.type === "profile") {
+    links.push({ label: `Segments: open Segments > Find People${example ? ` and search for ${example}` : ""} to see the synced profiles`, url: home });
+  } else {
+    links.push({ label: "Event Analytics: open Analytics > Events and pick the synced event to see its count by day", url: home });
+  }
   for (const record of p.records) {
     // The profile page pattern is undocumented; the dashboard link above stays as the fallback.
-    if (record.externalId) links.push({ label: `Profile ${record.key}`, url: `${base}/${encodeURIComponent(record.externalId)}/profile-view.html` });
+    if (record.externalId && p.object.type === "profile") links.push({ label: `Profile ${record.key}`, url: `${base}/${encodeURIComponent(record.externalId)}/profile-view.html` });
   }
   return links;
 }

@@ -145,11 +145,11 @@ export const customerioConnector = {
     throwForStatus(response, { url, authMessage: TRACK_AUTH_MESSAGE, batch: true });
   },
 
-  async readBack({ config, object, records, signal }) {
+  async readBack({ config, object, records, signal, schedule }) {
     const appApiKey = readAppApiKey(config);
     // Events have no dependable read API (activities are sampled and unconfirmed for event data).
     if (!appApiKey || object.id !== "person") return null;
-    return readBackPeople({ config, appApiKey, records, signal });
+    return readBackPeople({ config, appApiKey, records, signal, schedule });
   },
 
   async dashboardLinks({ config, records, signal }) {

@@ -1,18 +1,16 @@
 /**
  * Read-back through the App API (reference §5): bulk `POST /v1/customers/attributes`, 100 identifiers
- * per call, paced under the documented 10 requests/s. Every attribute comes back as a string, so
- * values are converted back to the type that was sent.
+ * per call, under the documented 10 requests/s (the object's maxReadsPerSecond, held by the engine's
+ * scheduler). Every attribute comes back as a string, so values are converted back to the type that
+ * was sent.
  */
 import { DestinationRequestError } from "../errors";
-import type { FieldValue, OutRecord, ReadBackRecord } from "../types";
+import type { FieldValue, OutRecord, ReadBackRecord, ReadScheduler } from "../types";
 import { resolveAppBaseUrl, type CustomerioConfig } from "./config";
 import { buildIdentifiers } from "./batch-item";
 import { sendRequest, throwForStatus, TIMEOUTS } from "./request";
 
 const IDS_PER_REQUEST = 100;
-/** 10 requests/s documented; a little slack keeps bursts from other clients of the key in mind. */
-const MIN_REQUEST_SPACING_MS = 120;
-const MAX_RATE_LIMIT_RETRIES = 3;
 export const APP_AUTH_MESSAGE = "Customer.io rejected the App API Key. Create one under Account Settings > API Credentials > App API Keys.";
 
 type Customer = {
@@ -20,13 +18,6 @@ type Customer = {
   identifiers?: Record<string, string | null | undefined>;
   attributes?: Record<string, string>;
 };
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-  });
 
 /** A string attribute converted to the type of the value that was sent, so the two compare. */
 function toComparable(sent: FieldValue, stored: string | undefined): unknown {
@@ -45,51 +36,53 @@ function matches(customer: Customer, identifier: Record<string, string>): boolea
   return type === "email" ? stored.toLowerCase() === value.toLowerCase() : stored === value;
 }
 
-export async function readBackPeople(p: { config: CustomerioConfig; appApiKey: string; records: OutRecord[]; signal?: AbortSignal }): Promise<ReadBackRecord[]> {
+/** One bulk attributes call for up to 100 records of the same identifier type; answers the customers found. */
+async function fetchCustomers(url: string, appApiKey: string, chunk: OutRecord[], signal?: AbortSignal): Promise<Customer[]> {
+  const ids = [...new Set(chunk.map((r) => Object.values(buildIdentifiers(r.identifier))[0]!))];
+  const response = await sendRequest({ url, method: "POST", authorization: `Bearer ${appApiKey}`, body: JSON.stringify({ ids }), timeoutMs: TIMEOUTS.readMs, signal });
+  if (response.status !== 200) throwForStatus(response, { url, authMessage: APP_AUTH_MESSAGE });
+  try {
+    const body = JSON.parse(response.text) as { customers?: { customer?: Customer }[] };
+    return (body.customers ?? []).flatMap((c) => (c.customer ? [c.customer] : []));
+  } catch (error) {
+    throw new DestinationRequestError(`${new URL(url).host} answered read-back with a body that is not JSON`, { retryable: true, cause: error });
+  }
+}
+
+/**
+ * Reads people back. Each call goes through `schedule` (the engine's: the account's 10 requests/s
+ * and retries of 429/5xx/resets honouring Retry-After).
+ */
+export async function readBackPeople(p: {
+  config: CustomerioConfig;
+  appApiKey: string;
+  records: OutRecord[];
+  signal?: AbortSignal;
+  schedule?: ReadScheduler;
+}): Promise<ReadBackRecord[]> {
   const base = resolveAppBaseUrl(p.config.region);
+  const schedule: ReadScheduler = p.schedule ?? ((request) => request());
   const customersByRecord = new Map<OutRecord, Customer>();
   const groups = new Map<string, OutRecord[]>();
   for (const record of p.records) groups.set(record.identifier.type, [...(groups.get(record.identifier.type) ?? []), record]);
 
-  let lastRequestAt = 0;
+  const calls: Promise<void>[] = [];
   for (const [idType, records] of groups) {
+    const url = `${base}/v1/customers/attributes?id_type=${encodeURIComponent(idType)}`;
     for (let start = 0; start < records.length; start += IDS_PER_REQUEST) {
       const chunk = records.slice(start, start + IDS_PER_REQUEST);
-      const ids = [...new Set(chunk.map((r) => Object.values(buildIdentifiers(r.identifier))[0]!))];
-      const url = `${base}/v1/customers/attributes?id_type=${encodeURIComponent(idType)}`;
-      for (let attempt = 0; ; attempt += 1) {
-        await sleep(Math.max(0, lastRequestAt + MIN_REQUEST_SPACING_MS - Date.now()), p.signal);
-        lastRequestAt = Date.now();
-        const response = await sendRequest({
-          url,
-          method: "POST",
-          authorization: `Bearer ${p.appApiKey}`,
-          body: JSON.stringify({ ids }),
-          timeoutMs: TIMEOUTS.readMs,
-          signal: p.signal,
-        });
-        if (response.status === 429 && attempt < MAX_RATE_LIMIT_RETRIES) {
-          const retryAfter = Number(response.headers.get("retry-after"));
-          await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 1000, p.signal);
-          continue;
-        }
-        if (response.status !== 200) throwForStatus(response, { url, authMessage: APP_AUTH_MESSAGE });
-        let customers: Customer[];
-        try {
-          const body = JSON.parse(response.text) as { customers?: { customer?: Customer }[] };
-          customers = (body.customers ?? []).flatMap((c) => (c.customer ? [c.customer] : []));
-        } catch (error) {
-          throw new DestinationRequestError(`${new URL(url).host} answered read-back with a body that is not JSON`, { retryable: true, cause: error });
-        }
-        for (const record of chunk) {
-          const identifier = buildIdentifiers(record.identifier);
-          const customer = customers.find((c) => matches(c, identifier));
-          if (customer) customersByRecord.set(record, customer);
-        }
-        break;
-      }
+      calls.push(
+        schedule(() => fetchCustomers(url, p.appApiKey, chunk, p.signal)).then((customers) => {
+          for (const record of chunk) {
+            const identifier = buildIdentifiers(record.identifier);
+            const customer = customers.find((c) => matches(c, identifier));
+            if (customer) customersByRecord.set(record, customer);
+          }
+        }),
+      );
     }
   }
+  await Promise.all(calls);
 
   return p.records.map((record) => {
     const customer = customersByRecord.get(record);
