@@ -7,7 +7,7 @@ import { recordAuditEntry, type Actor } from "~/server/services/audit/record-aud
 import { checkSyncDefinition } from "./check-sync-definition";
 import { parseDefinitionInput } from "./parse-definition-input";
 import { toSyncColumns } from "./sync-columns";
-import { SYNC_VIEW_INCLUDE, toSyncView } from "./sync-view";
+import { readSyncView, toSyncView } from "./sync-view";
 
 export async function createSync({ workspaceId, definition, actor }: { workspaceId: string; definition: unknown; actor: Actor }) {
   const parsed = parseDefinitionInput(ZSyncDefinition, definition);
@@ -29,8 +29,8 @@ export async function createSync({ workspaceId, definition, actor }: { workspace
       nextRunAt: enabled ? computeNextRunAt(settings.schedule, new Date()) : null,
       createdById: actor.userId ?? null,
     },
-    include: SYNC_VIEW_INCLUDE,
+    select: { id: true },
   });
   await recordAuditEntry({ workspaceId, actor, action: "sync.create", targetType: "sync", targetId: row.id, targetName: name });
-  return toSyncView(row);
+  return toSyncView(await readSyncView(row.id));
 }

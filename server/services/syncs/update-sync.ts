@@ -6,7 +6,7 @@ import { recordAuditEntry, type Actor } from "~/server/services/audit/record-aud
 import { checkSyncDefinition } from "./check-sync-definition";
 import { parseDefinitionInput } from "./parse-definition-input";
 import { toSyncColumns } from "./sync-columns";
-import { SYNC_VIEW_INCLUDE, toSyncView } from "./sync-view";
+import { readSyncView, toSyncView } from "./sync-view";
 
 /** Applies a partial definition (PATCH semantics) over the stored one and validates the result as a whole. */
 export async function updateSync({ workspaceId, syncId, changes, actor }: { workspaceId: string; syncId: string; changes: Record<string, unknown>; actor: Actor }) {
@@ -32,8 +32,8 @@ export async function updateSync({ workspaceId, syncId, changes, actor }: { work
       ...toSyncColumns(settings),
       ...(scheduleChanged ? { nextRunAt: enabled ? computeNextRunAt(settings.schedule, new Date()) : null } : {}),
     },
-    include: SYNC_VIEW_INCLUDE,
+    select: { id: true },
   });
   await recordAuditEntry({ workspaceId, actor, action: "sync.update", targetType: "sync", targetId: row.id, targetName: name, details: { fields: Object.keys(changes) } });
-  return toSyncView(updated);
+  return toSyncView(await readSyncView(updated.id));
 }
