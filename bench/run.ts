@@ -13,6 +13,7 @@
  *   BENCH_STATE=postgres,pglite            state stores to run the product scenarios with
  *   BENCH_PGLITE_MAX_ROWS=100000           PGlite state only up to this size (it is the slow, embedded store)
  *   TEST_PG_URL=postgres://…               a PostgreSQL server where scratch databases may be created
+ *   BENCH_CPU_PROF=/some/dir               write a V8 CPU profile of each product worker there (where the time goes)
  *
  * Not measured yet: profile-1pct-watermark (incremental reads; it goes in PRODUCT_SCENARIOS below) and
  * Customer.io at its 100 req/s limit; see the README's Performance section.
@@ -209,7 +210,8 @@ async function runWorker(task: WorkerTask): Promise<void> {
 
 async function runProductWorker(task: Omit<WorkerTask, "resultFile">): Promise<Scenario[]> {
   const resultFile = join(mkdtempSync(join(tmpdir(), "tidewater-bench-result-")), "scenarios.json");
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", fileURLToPath(import.meta.url)], {
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "--conditions=react-server", fileURLToPath(import.meta.url)], {
     env: { ...process.env, BENCH_WORKER: JSON.stringify({ ...task, resultFile }) },
     stdio: ["ignore", "inherit", "inherit"],
   });

@@ -17,7 +17,7 @@ import { hashPayload, matchesStoredHash } from "./hash";
 import { choosePageSize } from "./page-size";
 import { lookupStates, saveStates, type StateWrite } from "./record-state";
 import { forgetSentBatches, reportUnsettledBatches, saveSentBatch } from "./sent-batches";
-import { appendRunLog, cancelRun, failRun, recordErrors, transitionRun, type RecordErrorInput } from "./run-status";
+import { appendRunLog, cancelRun, failRun, PAGE_TRANSACTION, recordErrors, transitionRun, type RecordErrorInput } from "./run-status";
 
 export type ConnectorLookup = {
   source(type: string): SourceConnector<unknown>;
@@ -383,7 +383,7 @@ async function commitPage(session: StepSession, position: Position, work: PageWo
     await appendRunLog(run.id, counts.rejected || counts.invalid ? "warn" : "info", "page", formatPageLog(page, counts, skipRows), tx);
     if (forgetBatches) await forgetSentBatches(tx, run.id, page);
     return row;
-  });
+  }, PAGE_TRANSACTION);
   if (!outcome) return { committed: false, cancelRequested: false };
   position.cursor = nextCursor;
   position.pagesCommitted = page;

@@ -4,8 +4,7 @@
  * still saved when it starts was sent (or about to be) by a step that died before committing it: those
  * records are read and sent again, so the run log lists their keys as possibly sent twice.
  */
-import type { DbClient } from "./run-status";
-import { appendRunLog } from "./run-status";
+import { appendRunLog, PAGE_TRANSACTION, type DbClient } from "./run-status";
 import { getDb } from "~/server/db/client";
 
 /** Characters of keys per log line, under the log's line length, so every key is listed whole. */
@@ -46,5 +45,5 @@ export async function reportUnsettledBatches(run: { id: string; workspaceId: str
       await appendRunLog(run.id, "warn", "resume", message, tx);
     }
     await forgetSentBatches(tx, run.id);
-  });
+  }, PAGE_TRANSACTION);
 }
