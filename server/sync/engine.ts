@@ -398,13 +398,15 @@ const MAX_QUEUED_COMMITS = 4;
 export type PagesResult = { done: boolean; processed: number };
 
 /**
- * One page step, pipelined: loads the run, its context and configs once; reads page N+1 while page N is
+ * One page step, pipelined: loads the run, its context and configs once and reads all of its pages
+ * through one source session (openPageReader), in pages sized to the rows' width; reads page N+1 while page N is
  * compared; fills delivery batches across pages up to the destination's record and byte limits and
  * sends them concurrently (up to the run's cap, within the account's limit shared by every run of this
  * process); commits each page, in order, once all of its records are settled. It stops after
  * `maxPages` pages (and, with `minMs`, at least that long), at the end of the model, at a requested
  * cancel (the run is cancelled here), or when `shouldStop` says so. After a crash at most the batches
- * that were in flight are sent again.
+ * that were in flight are sent again: their keys are saved before they go out (sent-batches.ts), and
+ * the next step lists them in the run log.
  */
 export async function processPages(p: {
   runId: string;
