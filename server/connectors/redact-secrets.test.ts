@@ -79,6 +79,22 @@ describe("withSecretRedaction", () => {
   };
   const wrapped = withSecretRedaction(fake, ["password"]);
 
+  it("scrubs the errors of a page reader's pages with the secrets of the config it was opened with", async () => {
+    const source = withSecretRedaction(
+      {
+        openReader: async (p: { config: typeof config }) => ({
+          readPage: async () => {
+            throw new Error(`page ${p.config.password}`);
+          },
+          close: async () => undefined,
+        }),
+      },
+      ["password"],
+    );
+    const reader = await source.openReader({ config });
+    await expect(reader.readPage()).rejects.toThrow("page [redacted]");
+  });
+
   it("scrubs thrown and rejected errors, keeping their class", async () => {
     expect(() => wrapped.explode({ config })).toThrow(TypeError);
     expect(() => wrapped.explode({ config })).toThrow("sync [redacted]");

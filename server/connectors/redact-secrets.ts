@@ -307,6 +307,7 @@ function redactResult(method: string, result: unknown, forms: () => readonly str
       r && r.status === "rejected" ? { ...r, message: redact(r.message), code: redact(r.code), field: redact(r.field) } : r,
     );
   }
+  if (method === "openReader" && result && typeof result === "object") return wrapReader(result, forms);
   if (method === "dashboardLinks" && Array.isArray(result)) {
     return result.map((l: { label?: unknown; url?: unknown }) => ({ ...l, label: redact(l.label), url: redact(l.url) }));
   }
@@ -317,23 +318,39 @@ function wrapMethod(method: string, fn: AnyFunction, target: object, secretNames
   return (...args: unknown[]) => {
     let cached: readonly string[] | undefined;
     const forms = () => (cached ??= secretFormsOfConfig((args[0] as { config?: unknown } | undefined)?.config, secretNames));
-    let result: unknown;
-    try {
-      result = fn.apply(target, args);
-    } catch (error) {
-      throw redactError(error, forms());
-    }
-    if (isThenable(result)) {
-      return Promise.resolve(result).then(
-        (value) => (isAsyncIterable(value) ? redactIterator(value, forms) : redactResult(method, value, forms)),
-        (error: unknown) => {
-          throw redactError(error, forms());
-        },
-      );
-    }
-    if (isAsyncIterable(result)) return redactIterator(result, forms);
-    return redactResult(method, result, forms);
+    return callRedacted(method, fn, target, args, forms);
   };
+}
+
+/**
+ * A page reader (`openReader`) keeps the config it was opened with: its pages' errors are scrubbed of
+ * that config's secrets, like the errors of the connector's own methods.
+ */
+function wrapReader(reader: object, forms: () => readonly string[]): object {
+  const wrapped: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(reader)) {
+    wrapped[key] = typeof value === "function" ? (...args: unknown[]) => callRedacted(key, value as AnyFunction, reader, args, forms) : value;
+  }
+  return wrapped;
+}
+
+function callRedacted(method: string, fn: AnyFunction, target: object, args: unknown[], forms: () => readonly string[]): unknown {
+  let result: unknown;
+  try {
+    result = fn.apply(target, args);
+  } catch (error) {
+    throw redactError(error, forms());
+  }
+  if (isThenable(result)) {
+    return Promise.resolve(result).then(
+      (value) => (isAsyncIterable(value) ? redactIterator(value, forms) : redactResult(method, value, forms)),
+      (error: unknown) => {
+        throw redactError(error, forms());
+      },
+    );
+  }
+  if (isAsyncIterable(result)) return redactIterator(result, forms);
+  return redactResult(method, result, forms);
 }
 
 /**

@@ -88,6 +88,19 @@ export type ReadPageParams<C> = {
   signal?: AbortSignal;
 };
 
+/** What a reader keeps for all of its pages: everything of ReadPageParams but the keyset position. */
+export type PageReaderParams<C> = Omit<ReadPageParams<C>, "after" | "limit">;
+
+/**
+ * Keyset pages of one model over one source session (one connection, one read-only transaction),
+ * so a run step does not pay a connect and session setup per page. Pages are read one at a time.
+ * `close` ends the session; call it in a `finally`.
+ */
+export type PageReader = {
+  readPage(p: { after?: unknown; limit: number }): Promise<Row[]>;
+  close(): Promise<void>;
+};
+
 export type SourceConnector<C> = ConnectorBase<C> & {
   kind: "source";
   discover(p: { config: C; signal?: AbortSignal }): Promise<SourceCatalog>;
@@ -102,6 +115,11 @@ export type SourceConnector<C> = ConnectorBase<C> & {
    * own ordering), at most `limit`. Read-only, with a statement timeout.
    */
   readPage(p: ReadPageParams<C>): Promise<Row[]>;
+  /**
+   * A reader whose pages answer exactly as readPage would, over one session. Optional: for a connector
+   * without it, `openPageReader` (page-reader.ts) reads each page through readPage.
+   */
+  openReader?(p: PageReaderParams<C>): Promise<PageReader>;
   /** Rows whose key is null (they are invalid): up to `limit` of them, and how many there are in all. */
   readNullKeyRows(p: { config: C; model: ModelQuery; keyColumn: string; limit: number; signal?: AbortSignal }): Promise<{ rows: Row[]; total: number }>;
 };

@@ -4,7 +4,8 @@
  * connections from the database once, so Inngest can run every step in a different process and a runner
  * can resume a run whose process died: everything a later step needs is committed page by page.
  */
-import { type DestinationConnector, type DestinationObject, FILE_ROOT_KEY, type FieldProblem, type OutRecord, type RecordResult, type Row, type SourceColumn, type SourceConnector } from "~/server/connectors/types";
+import { openPageReader } from "~/server/connectors/page-reader";
+import { type DestinationConnector, type DestinationObject, FILE_ROOT_KEY, type FieldProblem, type OutRecord, type PageReader, type RecordResult, type Row, type SourceColumn, type SourceConnector } from "~/server/connectors/types";
 import { getDb } from "~/server/db/client";
 import type { RunStatus, Sync, SyncRun } from "~/server/db/generated/client";
 import { createRecordBuilder, formatKey, type RecordBuilder } from "./build-record";
@@ -14,9 +15,11 @@ import { acquireAccountRate, acquireAccountSlot } from "./account-slots";
 import { createBatchSender, runInFlightLimit, type DeliveryOptions } from "./deliver";
 import { buildCheckedRecord, decideChange, duplicateKeyProblem, measureRecordSize } from "./classify-record";
 import { hashPayload } from "./hash";
+import { choosePageSize } from "./page-size";
 import { lookupStates, saveStates, type StateWrite } from "./record-state";
 import { checkRowCount } from "./row-count-warnings";
-import { appendRunLog, cancelRun, failRun, finalRunStatus, recordErrors, SUCCEEDED_STATUSES, transitionRun, type RecordErrorInput } from "./run-status";
+import { forgetSentBatches, reportUnsettledBatches, saveSentBatch } from "./sent-batches";
+import { appendRunLog, cancelRun, failRun, finalRunStatus, PAGE_TRANSACTION, recordErrors, SUCCEEDED_STATUSES, transitionRun, type RecordErrorInput } from "./run-status";
 
 export type ConnectorLookup = {
   source(type: string): SourceConnector<unknown>;
@@ -28,7 +31,7 @@ export type EngineDeps = {
   resolveConnectionConfig(connectionId: string, workspaceId: string): Promise<{ type: string; config: unknown }>;
   /** Defaults to the connector registry. */
   connectors?: ConnectorLookup;
-  /** Rows per page (default 1000). */
+  /** Rows per page, fixed (tests). Without it the page size follows the row width (page-size.ts). */
   pageSize?: number;
   delivery?: DeliveryOptions;
   /** Aborts reads and deliveries; the run stays RUNNING (resumable) unless a cancel was requested. */
@@ -242,14 +245,15 @@ type StepSession = {
   builder: RecordBuilder;
   skipRows: boolean;
   deps: EngineDeps;
+  /** One source session for all of the step's pages. */
+  reader: PageReader;
+  /** Rows asked for per page; adapts to the row width unless deps.pageSize fixes it. */
+  pageSize: number;
 };
 
 function readAfter(session: StepSession, cursor: PageCursor | null): Promise<ReadResult> {
-  const { context, deps } = session;
-  const limit = (deps.pageSize ?? DEFAULT_PAGE_SIZE) + (cursor?.seen ?? 0);
-  return context.source
-    .readPage({ config: context.sourceConfig, model: context.settings.model, keyColumn: context.settings.syncKey.column, after: cursor?.value, limit, signal: deps.signal })
-    .then((rows) => ({ rows, limit, done: rows.length < limit }));
+  const limit = session.pageSize + (cursor?.seen ?? 0);
+  return session.reader.readPage({ after: cursor?.value, limit }).then((rows) => ({ rows, limit, done: rows.length < limit }));
 }
 
 /** The cursor after a page, computed from its rows alone, so the next read can start before the page commits. */
@@ -267,11 +271,13 @@ export function cursorAfter(keyColumn: string, cursor: PageCursor | null, rows: 
   return { value: last.value, seen };
 }
 
-/** A page between its read and its commit: what it counted, and the records it still waits on. */
+/** A page between its read and its commit: what it counted, and the records it still waits on (not its rows). */
 type PageWork = {
-  rows: Row[];
+  /** The page number it commits as (pagesCommitted after its commit). */
+  page: number;
   done: boolean;
-  cursorBefore: PageCursor | null;
+  /** Where the cursor stands once this page commits. */
+  cursorAfter: PageCursor | null;
   counts: PageCounts;
   errors: RecordErrorInput[];
   toSend: Map<string, Classified>;
@@ -284,7 +290,7 @@ type PageWork = {
 };
 
 /** Reads nothing from the destination: builds, validates and compares a page against the saved states. */
-async function classifyPage(session: StepSession, cursor: PageCursor | null, read: ReadResult): Promise<PageWork> {
+async function classifyPage(session: StepSession, cursor: PageCursor | null, read: ReadResult, page: { number: number; cursorAfter: PageCursor | null }): Promise<PageWork> {
   const { run, context, builder, skipRows } = session;
   const { settings, destination, object } = context;
   const keyColumn = settings.syncKey.column;
@@ -294,9 +300,9 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
   const cursorKey = cursor ? formatKey(cursor.value) : null;
   let toSkip = cursor?.seen ?? 0;
   const work: PageWork = {
-    rows,
+    page: page.number,
     done,
-    cursorBefore: cursor,
+    cursorAfter: page.cursorAfter,
     counts: { read: 0, invalid: 0, unchanged: 0, created: 0, updated: 0, rejected: 0, retried: 0 },
     errors: [],
     toSend: new Map(),
@@ -331,8 +337,13 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
   const stateByKey = await lookupStates(await getDb(), run.syncId, built.map((b) => b.key));
   const updateOnly = settings.behavior === "update";
   for (const { key, record } of built) {
-    const hash = hashPayload(record);
     const state = stateByKey.get(key);
+    // An event goes out once per key, whatever changes later: a delivered one needs no hash.
+    if (isEvent && !skipRows && state && state.payloadHash !== null) {
+      counts.unchanged += 1;
+      continue;
+    }
+    const hash = hashPayload(record);
     if (skipRows) {
       work.seenWithoutSending.push({ key, hash });
       counts.unchanged += 1;
@@ -350,9 +361,12 @@ function invalidate(work: PageWork, key: string, problems: FieldProblem[]): void
   for (const problem of problems) work.errors.push({ kind: "INVALID", recordKey: key, field: problem.field, reason: problem.reason, code: problem.code });
 }
 
-/** Commits a settled page: counts, cursor, states, errors and its log line, in one transaction. */
-async function commitPage(session: StepSession, position: Position, work: PageWork): Promise<{ committed: boolean; cancelRequested: boolean }> {
-  const { run, skipRows, context } = session;
+/**
+ * Commits a settled page: counts, cursor, states, errors, its log line and (`forgetBatches`) the sent
+ * batches it settles last, in one transaction.
+ */
+async function commitPage(session: StepSession, position: Position, work: PageWork, forgetBatches: boolean): Promise<{ committed: boolean; cancelRequested: boolean }> {
+  const { run, skipRows } = session;
   const { counts, errors } = work;
   const { accepted, rejected } = splitResults(work.toSend, work.results);
   for (const item of work.toSend.values()) if (item.retried) counts.retried += 1;
@@ -364,7 +378,7 @@ async function commitPage(session: StepSession, position: Position, work: PageWo
   for (const r of rejected) errors.push({ kind: "REJECTED", recordKey: r.key, field: r.field, reason: r.message, code: r.code });
 
   const page = position.pagesCommitted + 1;
-  const nextCursor = cursorAfter(context.settings.syncKey.column, work.cursorBefore, work.rows);
+  const nextCursor = work.cursorAfter;
   const db = await getDb();
   const outcome = await db.$transaction(async (tx) => {
     // Guarded on pagesCommitted: if another worker committed this page meanwhile, this one is dropped.
@@ -381,8 +395,9 @@ async function commitPage(session: StepSession, position: Position, work: PageWo
     await saveStates(tx, run, [...stateWrites(accepted, rejected), ...work.seenWithoutSending.map((s) => ({ key: s.key, hash: s.hash, rejected: false }))]);
     await recordErrors({ runId: run.id, workspaceId: run.workspaceId, syncId: run.syncId, errors }, tx);
     await appendRunLog(run.id, counts.rejected || counts.invalid ? "warn" : "info", "page", formatPageLog(page, counts, skipRows), tx);
+    if (forgetBatches) await forgetSentBatches(tx, run.id, page);
     return row;
-  });
+  }, PAGE_TRANSACTION);
   if (!outcome) return { committed: false, cancelRequested: false };
   position.cursor = nextCursor;
   position.pagesCommitted = page;
@@ -397,13 +412,15 @@ const MAX_QUEUED_COMMITS = 4;
 export type PagesResult = { done: boolean; processed: number };
 
 /**
- * One page step, pipelined: loads the run, its context and configs once; reads page N+1 while page N is
+ * One page step, pipelined: loads the run, its context and configs once and reads all of its pages
+ * through one source session (openPageReader), in pages sized to the rows' width; reads page N+1 while page N is
  * compared; fills delivery batches across pages up to the destination's record and byte limits and
  * sends them concurrently (up to the run's cap, within the account's limit shared by every run of this
  * process); commits each page, in order, once all of its records are settled. It stops after
  * `maxPages` pages (and, with `minMs`, at least that long), at the end of the model, at a requested
  * cancel (the run is cancelled here), or when `shouldStop` says so. After a crash at most the batches
- * that were in flight are sent again.
+ * that were in flight are sent again: their keys are saved before they go out (sent-batches.ts), and
+ * the next step lists them in the run log.
  */
 export async function processPages(p: {
   runId: string;
@@ -424,17 +441,38 @@ export async function processPages(p: {
     return { done: true, processed: 0 };
   }
   const context = await loadRunContext(run, deps);
-  const { settings, source, destination, object } = context;
+  const { settings, source, object } = context;
+  await reportUnsettledBatches(run);
   const columns = settings.syncAllColumns ? await source.describeModel({ config: context.sourceConfig, model: settings.model, signal }) : [];
-  const session: StepSession = {
-    run,
-    context,
-    builder: createRecordBuilder({ settings, object, columns }),
-    skipRows: await isFirstRunSkippingRows({ syncId: run.syncId, runId: run.id, settings, fullResync: run.fullResync }),
-    deps,
-  };
-  const position: Position = { cursor: decodeCursor(run.cursor), pagesCommitted: run.pagesCommitted };
+  const skipRows = await isFirstRunSkippingRows({ syncId: run.syncId, runId: run.id, settings, fullResync: run.fullResync });
   const keyColumn = settings.syncKey.column;
+  const reader = await openPageReader(source, { config: context.sourceConfig, model: settings.model, keyColumn, signal });
+  try {
+    const session: StepSession = {
+      run,
+      context,
+      builder: createRecordBuilder({ settings, object, columns }),
+      skipRows,
+      deps,
+      reader,
+      pageSize: deps.pageSize ?? DEFAULT_PAGE_SIZE,
+    };
+    return await processPagesWith(p, session, started);
+  } finally {
+    await reader.close();
+  }
+}
+
+async function processPagesWith(
+  p: { maxPages: number; minMs?: number; shouldStop?: () => boolean },
+  session: StepSession,
+  started: number,
+): Promise<PagesResult> {
+  const { run, context, deps } = session;
+  const signal = deps.signal;
+  const { settings, source, destination, object } = context;
+  const keyColumn = settings.syncKey.column;
+  const position: Position = { cursor: decodeCursor(run.cursor), pagesCommitted: run.pagesCommitted };
 
   const account = `${destination.id}:${run.sync.destinationId}`;
   const perSecond = object.limits.maxRequestsPerSecond;
@@ -459,9 +497,15 @@ export async function processPages(p: {
   let committed = 0;
   let classified = 0;
 
+  /** Last pages of the batches written to SyncSentBatch and not yet forgotten by a commit. */
+  const sentBatchPages: number[] = [];
   const send = async (records: OutRecord[], owners: PageWork[]) => {
     const release = await acquireAccountSlot(account, object.limits.maxConcurrency, signal);
     try {
+      // Written before the batch goes out: after a crash its keys are the ones that may arrive twice.
+      const lastPage = owners[owners.length - 1]!.page;
+      await saveSentBatch(await getDb(), run, lastPage, records.map((r) => r.key));
+      sentBatchPages.push(lastPage);
       const results = await sender.send(records);
       results.forEach((result, i) => {
         const owner = owners[i]!;
@@ -490,7 +534,9 @@ export async function processPages(p: {
           uncommitted.push(work);
           return;
         }
-        const outcome = await commitPage(session, position, work);
+        const forget = sentBatchPages.some((page) => page <= work.page);
+        const outcome = await commitPage(session, position, work, forget);
+        if (forget && outcome.committed) sentBatchPages.splice(0, sentBatchPages.length, ...sentBatchPages.filter((page) => page > work.page));
         if (!outcome.committed) halt = "lost";
         else {
           committed += 1;
@@ -552,6 +598,7 @@ export async function processPages(p: {
   };
 
   let done = false;
+  let pageNumber = position.pagesCommitted;
   let readFailure: { error: unknown } | null = null;
   let reading: Promise<ReadResult> | null = readAfter(session, position.cursor);
   let readCursor = position.cursor;
@@ -567,12 +614,13 @@ export async function processPages(p: {
         break;
       }
       classified += 1;
+      if (deps.pageSize === undefined) session.pageSize = choosePageSize(read.rows, session.pageSize);
       const nextCursor = cursorAfter(keyColumn, readCursor, read.rows);
       const more = !read.done && (classified < p.maxPages || Date.now() - started < (p.minMs ?? 0)) && !p.shouldStop?.();
       // Read ahead from where this page will leave the cursor, while it is compared and sent.
       reading = more ? readAfter(session, nextCursor) : null;
       reading?.catch(() => {});
-      const work = await classifyPage(session, readCursor, read);
+      const work = await classifyPage(session, readCursor, read, { number: pageNumber + 1, cursorAfter: nextCursor });
       readCursor = nextCursor;
       if (work.counts.read === 0) {
         // Only rows committed before: the end of the model. A full page of them would mean the source ignored `after`.
@@ -580,6 +628,7 @@ export async function processPages(p: {
         done = true;
         break;
       }
+      pageNumber += 1;
       open.push(work);
       await enqueue(work);
       work.sealed = true;
@@ -604,9 +653,12 @@ export async function processPages(p: {
       return stateWrites(accepted, rejected);
     });
     await saveStates(await getDb(), run, settled);
+    // Every batch of this step is settled and its accepted records saved: none can arrive twice.
+    if (sentBatchPages.length > 0) await forgetSentBatches(await getDb(), run.id);
     throw failure;
   }
   if (halt === "cancel") {
+    if (sentBatchPages.length > 0) await forgetSentBatches(await getDb(), run.id);
     await cancelRun(run.id);
     return { done: true, processed: committed };
   }

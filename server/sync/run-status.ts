@@ -15,6 +15,13 @@ export const SUCCEEDED_STATUSES: readonly RunStatus[] = ["SUCCEEDED", "SUCCEEDED
 export const TERMINAL_STATUSES: readonly RunStatus[] = [...SUCCEEDED_STATUSES, "FAILED", "CANCELLED"];
 export const ACTIVE_STATUSES: readonly RunStatus[] = ["QUEUED", "RUNNING"];
 
+/**
+ * Options of a page's commit, which writes up to a page of states (page-size.ts): Prisma's defaults
+ * (2 s to get a connection, 5 s in all) are too short for that on a loaded server, and a commit that
+ * times out costs the run a retry.
+ */
+export const PAGE_TRANSACTION = { maxWait: 30_000, timeout: 120_000 };
+
 const MAX_LOG_MESSAGE = 4000;
 const MAX_REASON = 2000;
 const INSERT_CHUNK = 1000;

@@ -2,7 +2,7 @@ import type { DuckDBConnection, DuckDBResultReader, DuckDBValue } from "@duckdb/
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
 import type { ModelQuery, Row, SourceCatalog, SourceColumn, SourceConnector } from "../types";
 import { type DuckdbConfig, duckdbConfigSchema, FILES_TABLE } from "./config";
-import { DATABASE_CATALOG, duckdbTimeouts, STATEMENT_TIMEOUT_CODE, withDuckdbSession } from "./session";
+import { DATABASE_CATALOG, duckdbTimeouts, openDuckdbSession, STATEMENT_TIMEOUT_CODE, withDuckdbSession } from "./session";
 import { convertDuckdbValue, mapDuckdbType } from "./values";
 
 export { duckdbConfigSchema, type DuckdbConfig, FILES_TABLE } from "./config";
@@ -76,6 +76,19 @@ function toBindValue(after: unknown): DuckDBValue {
   if (after instanceof Date) return after.toISOString();
   if (typeof after === "number" || typeof after === "string" || typeof after === "boolean" || typeof after === "bigint") return after;
   throw new SourceQueryError(`Cannot page from a key of type ${typeof after}: key columns must hold numbers, text or dates.`);
+}
+
+/** The keyset page statement, the one place its conditions are written: rows with a non-null key from `after` on (inclusive), in key order. */
+async function readKeysetPage(connection: DuckDBConnection, from: string, keyColumn: string, after: unknown, limit: number): Promise<Row[]> {
+  const key = `model.${quoteIdent(keyColumn)}`;
+  const values: DuckDBValue[] = [];
+  const conditions: string[] = [];
+  if (after === undefined) conditions.push(`${key} IS NOT NULL`);
+  else {
+    values.push(toBindValue(after));
+    conditions.push(`${key} >= $${values.length}`);
+  }
+  return readRows(await readOne(connection, `SELECT * FROM ${from} WHERE ${conditions.join(" AND ")} ORDER BY ${key} LIMIT ${clampLimit(limit)}`, values.length > 0 ? values : undefined));
 }
 
 async function countWhere(connection: DuckDBConnection, from: string, where = ""): Promise<number> {
@@ -161,15 +174,24 @@ export const duckdbConnector = {
   },
 
   async readPage({ config, model, keyColumn, after, limit, signal }) {
-    const key = `model.${quoteIdent(keyColumn)}`;
     return withDuckdbSession(config, { timeoutMs: duckdbTimeouts.pageMs, signal }, async (connection) => {
       const from = await modelFromItem(connection, config, model);
-      const reader =
-        after === undefined
-          ? await readOne(connection, `SELECT * FROM ${from} WHERE ${key} IS NOT NULL ORDER BY ${key} LIMIT ${clampLimit(limit)}`)
-          : await readOne(connection, `SELECT * FROM ${from} WHERE ${key} >= $1 ORDER BY ${key} LIMIT ${clampLimit(limit)}`, [toBindValue(after)]);
-      return readRows(reader);
+      return readKeysetPage(connection, from, keyColumn, after, limit);
     });
+  },
+
+  async openReader({ config, model, keyColumn, signal }) {
+    const session = await openDuckdbSession(config, signal);
+    try {
+      const from = await session.run(duckdbTimeouts.interactiveMs, (connection) => modelFromItem(connection, config, model));
+      return {
+        readPage: ({ after, limit }) => session.run(duckdbTimeouts.pageMs, (connection) => readKeysetPage(connection, from, keyColumn, after, limit)),
+        close: async () => session.close(),
+      };
+    } catch (error) {
+      session.close();
+      throw error;
+    }
   },
 
   async readNullKeyRows({ config, model, keyColumn, limit, signal }) {

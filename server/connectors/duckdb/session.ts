@@ -1,11 +1,11 @@
 /**
- * One in-memory DuckDB instance per call, with the database file attached read-only or a view
+ * One in-memory DuckDB instance per call (or per page reader: a run step's pages), with the database file attached read-only or a view
  * `files.data` over the matched files, all of them confined to the workspace's folder first
  * (confine-files.ts). Before any model SQL runs, DuckDB itself is locked down: extensions are neither
  * installed nor loaded, file access is narrowed to exactly those files (`allowed_paths`) with
  * external access off, and the configuration is locked, so a model cannot read other files
  * (read_text('/etc/…'), ATTACH, COPY, glob) or undo the settings. DuckDB has no statement timeout:
- * a timer interrupts the connection.
+ * a timer interrupts the connection, per call.
  */
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
@@ -98,39 +98,63 @@ function translateDuckdbError(error: unknown, config: DuckdbConfig): Error {
   return new SourceQueryError(message, { transient: isTransientDuckdbMessage(message), cause: error });
 }
 
+/**
+ * An open, locked-down instance for several calls (a run step's pages); each call runs under its own
+ * time limit and answers translated errors. `close` frees the instance.
+ */
+export type DuckdbSession = {
+  run<T>(timeoutMs: number, work: (connection: DuckDBConnection) => Promise<T>): Promise<T>;
+  close(): void;
+};
+
+export async function openDuckdbSession(config: DuckdbConfig, signal?: AbortSignal): Promise<DuckdbSession> {
+  signal?.throwIfAborted();
+  let opened: Opened;
+  try {
+    opened = config.mode === "database" ? await openDatabase(config.fileRoot, config.path ?? "") : await openFiles(config.fileRoot, config.files ?? "");
+  } catch (error) {
+    signal?.throwIfAborted();
+    throw translateDuckdbError(error, config);
+  }
+  const interrupt = () => opened.connection.interrupt();
+  signal?.addEventListener("abort", interrupt, { once: true });
+  return {
+    async run(timeoutMs, work) {
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        interrupt();
+      }, timeoutMs);
+      try {
+        signal?.throwIfAborted();
+        return await work(opened.connection);
+      } catch (error) {
+        signal?.throwIfAborted();
+        if (timedOut) {
+          throw new SourceQueryError(`The query ran longer than ${timeoutMs / 1000} s and was cancelled (time limit).`, { code: STATEMENT_TIMEOUT_CODE, transient: true, cause: error });
+        }
+        throw translateDuckdbError(error, config);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close() {
+      signal?.removeEventListener("abort", interrupt);
+      opened.connection.closeSync();
+      opened.instance.closeSync();
+    },
+  };
+}
+
 export async function withDuckdbSession<T>(
   config: DuckdbConfig,
   options: { timeoutMs: number; signal?: AbortSignal },
   work: (connection: DuckDBConnection) => Promise<T>,
 ): Promise<T> {
-  options.signal?.throwIfAborted();
-  let opened: Opened | undefined;
-  let timedOut = false;
-  const interrupt = () => opened?.connection.interrupt();
-  const timer = setTimeout(() => {
-    timedOut = true;
-    interrupt();
-  }, options.timeoutMs);
-  options.signal?.addEventListener("abort", interrupt, { once: true });
+  const session = await openDuckdbSession(config, options.signal);
   try {
-    opened = config.mode === "database" ? await openDatabase(config.fileRoot, config.path ?? "") : await openFiles(config.fileRoot, config.files ?? "");
-    options.signal?.throwIfAborted();
-    if (timedOut) throw new Error("INTERRUPT Error: Interrupted!");
-    return await work(opened.connection);
-  } catch (error) {
-    options.signal?.throwIfAborted();
-    if (timedOut) {
-      throw new SourceQueryError(`The query ran longer than ${options.timeoutMs / 1000} s and was cancelled (time limit).`, {
-        code: STATEMENT_TIMEOUT_CODE,
-        transient: true,
-        cause: error,
-      });
-    }
-    throw translateDuckdbError(error, config);
+    return await session.run(options.timeoutMs, work);
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", interrupt);
-    opened?.connection.closeSync();
-    opened?.instance.closeSync();
+    session.close();
   }
 }

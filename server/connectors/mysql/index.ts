@@ -5,7 +5,7 @@ import type { ModelQuery, SourceCatalog, SourceColumn, SourceConnector } from ".
 import { mapMysqlType, readFieldType } from "./column-types";
 import { type MysqlConfig, mysqlConfigSchema } from "./config";
 import { readPrivilegeWarning } from "./privileges";
-import { type MysqlQuery, mysqlTimeouts, STATEMENT_TIMEOUT_CODE, withReadOnlySession } from "./session";
+import { type MysqlQuery, mysqlTimeouts, openReadOnlySession, STATEMENT_TIMEOUT_CODE, withReadOnlySession } from "./session";
 
 export { mysqlConfigSchema, type MysqlConfig } from "./config";
 export { mysqlTimeouts } from "./session";
@@ -36,20 +36,45 @@ function describeFields(fields: FieldPacket[]): SourceColumn[] {
 }
 
 const UNSIGNED_FLAG = 32;
+const NUMERIC_TEXT = /^-?\d+(\.\d+)?$/;
 
 /**
  * The placeholder for `after`. MySQL compares a number column with a string as doubles, so a key the
  * driver returned as a string (a DECIMAL, or a BIGINT beyond 2^53) is cast back to the column's type.
  */
-async function buildAfterPlaceholder(query: MysqlQuery, from: string, keyColumn: string, after: unknown): Promise<string> {
-  if (typeof after !== "string" || !/^-?\d+(\.\d+)?$/.test(after)) return "?";
-  const { fields } = await query(`SELECT model.${quoteIdent(keyColumn)} FROM ${from} LIMIT 0`);
-  const field = fields[0];
+function afterPlaceholder(field: FieldPacket | undefined): string {
   if (!field) return "?";
   const type = readFieldType(field);
   if (/int$/.test(type)) return typeof field.flags === "number" && field.flags & UNSIGNED_FLAG ? "CAST(? AS UNSIGNED)" : "CAST(? AS SIGNED)";
   if (type === "decimal") return `CAST(? AS DECIMAL(65, ${Math.min(30, field.decimals)}))`;
   return "?";
+}
+
+/**
+ * Reads keyset pages in one session. The key column's type, which the placeholder for a string key
+ * needs, is described once, on the first page that needs it.
+ */
+function createPageReading(query: MysqlQuery, from: string, keyColumn: string) {
+  let keyField: Promise<FieldPacket | undefined> | undefined;
+  const describeKey = () => (keyField ??= query(`SELECT model.${quoteIdent(keyColumn)} FROM ${from} LIMIT 0`).then(({ fields }) => fields[0]));
+  return async (after: unknown, limit: number) => {
+    const placeholder = typeof after === "string" && NUMERIC_TEXT.test(after) ? afterPlaceholder(await describeKey()) : "?";
+    const page = pageStatement(from, keyColumn, after, placeholder, limit);
+    return (await query(page.sql, page.values)).rows;
+  };
+}
+
+/** The keyset page statement, the one place its conditions are written: rows with a non-null key from `after` on (inclusive), in key order. */
+function pageStatement(from: string, keyColumn: string, after: unknown, afterPlaceholderSql: string, limit: number): { sql: string; values: unknown[] } {
+  const key = `model.${quoteIdent(keyColumn)}`;
+  const values: unknown[] = [];
+  const conditions: string[] = [];
+  if (after === undefined) conditions.push(`${key} IS NOT NULL`);
+  else {
+    values.push(after);
+    conditions.push(`${key} >= ${afterPlaceholderSql}`);
+  }
+  return { sql: `SELECT * FROM ${from} WHERE ${conditions.join(" AND ")} ORDER BY ${key} LIMIT ${clampLimit(limit)}`, values };
 }
 
 type CatalogRow = { table_schema: string; table_name: string; column_name: string; column_type: string };
@@ -131,14 +156,14 @@ export const mysqlConnector = {
 
   async readPage({ config, model, keyColumn, after, limit, signal }) {
     const from = buildFromItem(model);
-    const key = `model.${quoteIdent(keyColumn)}`;
-    return withReadOnlySession(config, { timeoutMs: mysqlTimeouts.pageMs, signal }, async (query) => {
-      if (after === undefined) {
-        return (await query(`SELECT * FROM ${from} WHERE ${key} IS NOT NULL ORDER BY ${key} LIMIT ${clampLimit(limit)}`)).rows;
-      }
-      const placeholder = await buildAfterPlaceholder(query, from, keyColumn, after);
-      return (await query(`SELECT * FROM ${from} WHERE ${key} >= ${placeholder} ORDER BY ${key} LIMIT ${clampLimit(limit)}`, [after])).rows;
-    });
+    return withReadOnlySession(config, { timeoutMs: mysqlTimeouts.pageMs, signal }, (query) => createPageReading(query, from, keyColumn)(after, limit));
+  },
+
+  async openReader({ config, model, keyColumn, signal }) {
+    const from = buildFromItem(model);
+    const session = await openReadOnlySession(config, { timeoutMs: mysqlTimeouts.pageMs, signal });
+    const read = createPageReading((sql, values) => session.run((query) => query(sql, values)), from, keyColumn);
+    return { readPage: ({ after, limit }) => read(after, limit), close: () => session.close() };
   },
 
   async readNullKeyRows({ config, model, keyColumn, limit, signal }) {

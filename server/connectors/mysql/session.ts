@@ -131,15 +131,18 @@ async function killQuery(config: MysqlConfig, threadId: number): Promise<void> {
 
 export type MysqlQuery = (sql: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[]; fields: FieldPacket[] }>;
 
-export async function withReadOnlySession<T>(
-  config: MysqlConfig,
-  options: { timeoutMs: number; signal?: AbortSignal },
-  work: (query: MysqlQuery) => Promise<T>,
-): Promise<T> {
+/** An open read-only session: raw (untranslated) statements until `close`, which rolls back and disconnects. */
+type OpenSession = { query: MysqlQuery; close(): Promise<void> };
+
+async function openSession(config: MysqlConfig, options: { timeoutMs: number; signal?: AbortSignal }): Promise<OpenSession> {
   options.signal?.throwIfAborted();
   let connection: Connection | undefined;
   const onAbort = () => {
     if (connection) void killQuery(config, connection.threadId);
+  };
+  const end = async () => {
+    options.signal?.removeEventListener("abort", onAbort);
+    await connection?.end().catch(() => undefined);
   };
   try {
     connection = await openConnection(config);
@@ -151,19 +154,70 @@ export async function withReadOnlySession<T>(
     await limitStatementTime(connection, options.timeoutMs);
     await readQuotesAsTheParserDoes(connection);
     await connection.query("START TRANSACTION READ ONLY");
-    const open = connection;
-    const result = await work(async (sql, values) => {
+  } catch (error) {
+    await end();
+    throw error;
+  }
+  const open = connection;
+  return {
+    async query(sql, values) {
       // A prepared statement is one statement by protocol, and its values never become SQL text.
       const [rows, fields] = await open.execute({ sql, values: values ?? [] });
       return { rows: rows as Record<string, unknown>[], fields: fields as FieldPacket[] };
-    });
-    await connection.query("ROLLBACK");
+    },
+    async close() {
+      try {
+        await open.query("ROLLBACK");
+      } finally {
+        await end();
+      }
+    },
+  };
+}
+
+export async function withReadOnlySession<T>(
+  config: MysqlConfig,
+  options: { timeoutMs: number; signal?: AbortSignal },
+  work: (query: MysqlQuery) => Promise<T>,
+): Promise<T> {
+  let session: OpenSession | undefined;
+  try {
+    session = await openSession(config, options);
+    const result = await work(session.query);
+    const closing = session;
+    session = undefined;
+    await closing.close();
     return result;
   } catch (error) {
+    await session?.close().catch(() => undefined);
     options.signal?.throwIfAborted();
     throw translateMysqlError(error, config, options.timeoutMs);
-  } finally {
-    options.signal?.removeEventListener("abort", onAbort);
-    await connection?.end().catch(() => undefined);
   }
+}
+
+/**
+ * A session kept open across calls (a run step's pages): one connection and one READ ONLY transaction
+ * whose time limit bounds each statement. Errors come out translated, as from withReadOnlySession.
+ */
+export async function openReadOnlySession(
+  config: MysqlConfig,
+  options: { timeoutMs: number; signal?: AbortSignal },
+): Promise<{ run<T>(work: (query: MysqlQuery) => Promise<T>): Promise<T>; close(): Promise<void> }> {
+  const translate = (error: unknown) => {
+    options.signal?.throwIfAborted();
+    return translateMysqlError(error, config, options.timeoutMs);
+  };
+  const session = await openSession(config, options).catch((error: unknown) => {
+    throw translate(error);
+  });
+  return {
+    async run(work) {
+      try {
+        return await work(session.query);
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+    close: () => session.close().catch(() => undefined),
+  };
 }

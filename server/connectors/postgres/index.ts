@@ -4,7 +4,7 @@ import type { ModelQuery, SourceCatalog, SourceColumn, SourceConnector } from ".
 import { mapPostgresType } from "./column-types";
 import { type PostgresConfig, postgresConfigSchema } from "./config";
 import { readPrivilegeWarning } from "./privileges";
-import { type PostgresQuery, postgresTimeouts, readEndpoint, withReadOnlySession } from "./session";
+import { openReadOnlySession, type PostgresQuery, postgresTimeouts, readEndpoint, withReadOnlySession } from "./session";
 
 export { postgresConfigSchema, type PostgresConfig } from "./config";
 export { postgresTimeouts } from "./session";
@@ -45,6 +45,24 @@ async function describeFields(query: PostgresQuery, fields: pg.FieldDef[]): Prom
 async function describeModel(query: PostgresQuery, from: string): Promise<SourceColumn[]> {
   const result = await query(`SELECT * FROM ${from} LIMIT 0`);
   return describeFields(query, result.fields);
+}
+
+/**
+ * The keyset page statement, the one place its conditions are written: rows with a non-null key from
+ * `after` on (inclusive), in key order. The parameter is sent untyped, so PostgreSQL reads it as the
+ * key column's own type.
+ */
+function pageStatement(from: string, keyColumn: string, after: unknown, limit: number): { text: string; values: unknown[] } {
+  const key = `model.${quoteIdent(keyColumn)}`;
+  const values: unknown[] = [];
+  const conditions: string[] = [];
+  if (after === undefined) conditions.push(`${key} IS NOT NULL`);
+  else {
+    values.push(after);
+    conditions.push(`${key} >= $${values.length}`);
+  }
+  values.push(clampLimit(limit));
+  return { text: `SELECT * FROM ${from} WHERE ${conditions.join(" AND ")} ORDER BY ${key} LIMIT $${values.length}`, values };
 }
 
 type CatalogRow = { table_schema: string; table_name: string; column_name: string; native: string; typtype: string; base: string };
@@ -130,15 +148,23 @@ export const postgresConnector = {
 
   async readPage({ config, model, keyColumn, after, limit, signal }) {
     const from = await buildFromItem(model);
-    const key = `model.${quoteIdent(keyColumn)}`;
     return withReadOnlySession(config, { timeoutMs: postgresTimeouts.pageMs, signal }, async (query) => {
-      // The parameter is sent untyped, so PostgreSQL reads it as the key column's own type.
-      const result =
-        after === undefined
-          ? await query(`SELECT * FROM ${from} WHERE ${key} IS NOT NULL ORDER BY ${key} LIMIT $1`, [clampLimit(limit)])
-          : await query(`SELECT * FROM ${from} WHERE ${key} >= $1 ORDER BY ${key} LIMIT $2`, [after, clampLimit(limit)]);
-      return result.rows;
+      const page = pageStatement(from, keyColumn, after, limit);
+      return (await query(page.text, page.values)).rows;
     });
+  },
+
+  async openReader({ config, model, keyColumn, signal }) {
+    const from = await buildFromItem(model);
+    const session = await openReadOnlySession(config, { timeoutMs: postgresTimeouts.pageMs, signal });
+    return {
+      readPage: ({ after, limit }) =>
+        session.run(async (query) => {
+          const page = pageStatement(from, keyColumn, after, limit);
+          return (await query(page.text, page.values)).rows;
+        }),
+      close: () => session.close(),
+    };
   },
 
   async readNullKeyRows({ config, model, keyColumn, limit, signal }) {

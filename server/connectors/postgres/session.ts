@@ -1,6 +1,6 @@
 /**
- * One short-lived connection per call, every statement inside a READ ONLY transaction with a
- * statement timeout, rolled back at the end. Errors become messages a user can act on, naming the
+ * One connection per call (or per page reader: a run step's pages), every statement inside a READ ONLY
+ * transaction with a statement timeout, rolled back at the end. Errors become messages a user can act on, naming the
  * host and user but never the password or the URL.
  */
 import pg from "pg";
@@ -116,11 +116,10 @@ async function cancelBackend(config: PostgresConfig, pid: number): Promise<void>
 
 export type PostgresQuery = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
 
-export async function withReadOnlySession<T>(
-  config: PostgresConfig,
-  options: { timeoutMs: number; signal?: AbortSignal },
-  work: (query: PostgresQuery) => Promise<T>,
-): Promise<T> {
+/** An open read-only session: raw (untranslated) statements until `close`, which rolls back and disconnects. */
+type OpenSession = { query: PostgresQuery; close(): Promise<void> };
+
+async function openSession(config: PostgresConfig, options: { timeoutMs: number; signal?: AbortSignal }): Promise<OpenSession> {
   options.signal?.throwIfAborted();
   const client = new pg.Client(buildClientConfig(config));
   // An idle client whose server goes away emits 'error'; without a listener that would crash the process.
@@ -128,6 +127,10 @@ export async function withReadOnlySession<T>(
   const onAbort = () => {
     const pid = (client as unknown as { processID?: number }).processID;
     if (pid) void cancelBackend(config, pid);
+  };
+  const end = async () => {
+    options.signal?.removeEventListener("abort", onAbort);
+    await client.end().catch(() => undefined);
   };
   try {
     await client.connect();
@@ -139,14 +142,65 @@ export async function withReadOnlySession<T>(
     await runExtended(client, "BEGIN READ ONLY");
     // set_config(…, true) is SET LOCAL in a form Redshift also accepts.
     await runExtended(client, "SELECT set_config('statement_timeout', $1, true)", [String(Math.max(1, Math.round(options.timeoutMs)))]);
-    const result = await work((text, values) => runExtended(client, text, values));
-    await runExtended(client, "ROLLBACK");
+  } catch (error) {
+    await end();
+    throw error;
+  }
+  return {
+    query: (text, values) => runExtended(client, text, values),
+    async close() {
+      try {
+        await runExtended(client, "ROLLBACK");
+      } finally {
+        await end();
+      }
+    },
+  };
+}
+
+export async function withReadOnlySession<T>(
+  config: PostgresConfig,
+  options: { timeoutMs: number; signal?: AbortSignal },
+  work: (query: PostgresQuery) => Promise<T>,
+): Promise<T> {
+  let session: OpenSession | undefined;
+  try {
+    session = await openSession(config, options);
+    const result = await work(session.query);
+    const closing = session;
+    session = undefined;
+    await closing.close();
     return result;
   } catch (error) {
+    await session?.close().catch(() => undefined);
     options.signal?.throwIfAborted();
     throw translatePostgresError(error, config, options.timeoutMs);
-  } finally {
-    options.signal?.removeEventListener("abort", onAbort);
-    await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * A session kept open across calls (a run step's pages): one connection and one READ ONLY transaction
+ * whose statement timeout bounds each statement. Errors come out translated, as from withReadOnlySession.
+ */
+export async function openReadOnlySession(
+  config: PostgresConfig,
+  options: { timeoutMs: number; signal?: AbortSignal },
+): Promise<{ run<T>(work: (query: PostgresQuery) => Promise<T>): Promise<T>; close(): Promise<void> }> {
+  const translate = (error: unknown) => {
+    options.signal?.throwIfAborted();
+    return translatePostgresError(error, config, options.timeoutMs);
+  };
+  const session = await openSession(config, options).catch((error: unknown) => {
+    throw translate(error);
+  });
+  return {
+    async run(work) {
+      try {
+        return await work(session.query);
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+    close: () => session.close().catch(() => undefined),
+  };
 }

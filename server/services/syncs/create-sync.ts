@@ -8,7 +8,7 @@ import { checkSyncDefinition } from "./check-sync-definition";
 import { parseDefinitionInput } from "./parse-definition-input";
 import { toSyncColumns } from "./sync-columns";
 import { recordSyncRevision } from "./sync-revisions";
-import { SYNC_VIEW_INCLUDE, toSyncView } from "./sync-view";
+import { readSyncView, toSyncView } from "./sync-view";
 
 export async function createSync({ workspaceId, definition, actor }: { workspaceId: string; definition: unknown; actor: Actor }) {
   const parsed = parseDefinitionInput(ZSyncDefinition, definition);
@@ -31,11 +31,11 @@ export async function createSync({ workspaceId, definition, actor }: { workspace
         nextRunAt: enabled ? computeNextRunAt(settings.schedule, new Date()) : null,
         createdById: actor.userId ?? null,
       },
-      include: SYNC_VIEW_INCLUDE,
+      select: { id: true },
     });
     await recordSyncRevision({ tx, workspaceId, syncId: created.id, actor, before: null, after: parsed });
     await recordAuditEntry({ workspaceId, actor, action: "sync.create", targetType: "sync", targetId: created.id, targetName: name, tx });
     return created;
   });
-  return toSyncView(row);
+  return toSyncView(await readSyncView(row.id));
 }

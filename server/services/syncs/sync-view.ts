@@ -1,3 +1,4 @@
+import { getDb } from "~/server/db/client";
 import type { Sync, SyncRun } from "~/server/db/generated/client";
 import { describeSchedule } from "~/server/sync/schedule";
 import { parseStoredSettings } from "~/server/sync/definition";
@@ -46,3 +47,13 @@ export const SYNC_VIEW_INCLUDE = {
     select: { id: true, status: true, trigger: true, queuedAt: true, startedAt: true, finishedAt: true, rowsRead: true, rowsCreated: true, rowsUpdated: true, rowsRejected: true, rowsInvalid: true },
   },
 };
+
+/**
+ * A sync with its view's relations, read on its own rather than as the `include` of a write: Prisma
+ * reads the relations of a write's include in parallel on the write's one transaction connection,
+ * which pg warns about ("client is already executing a query") and pg 9 will refuse.
+ */
+export async function readSyncView(id: string) {
+  const db = await getDb();
+  return db.sync.findUniqueOrThrow({ where: { id }, include: SYNC_VIEW_INCLUDE });
+}

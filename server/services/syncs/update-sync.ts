@@ -7,7 +7,7 @@ import { checkSyncDefinition } from "./check-sync-definition";
 import { parseDefinitionInput } from "./parse-definition-input";
 import { toSyncColumns } from "./sync-columns";
 import { recordSyncRevision } from "./sync-revisions";
-import { SYNC_VIEW_INCLUDE, toSyncView } from "./sync-view";
+import { readSyncView, toSyncView } from "./sync-view";
 
 /** Applies a partial definition (PATCH semantics) over the stored one and validates the result as a whole. */
 export async function updateSync({ workspaceId, syncId, changes, actor }: { workspaceId: string; syncId: string; changes: Record<string, unknown>; actor: Actor }) {
@@ -34,11 +34,11 @@ export async function updateSync({ workspaceId, syncId, changes, actor }: { work
         ...toSyncColumns(settings),
         ...(scheduleChanged ? { nextRunAt: enabled ? computeNextRunAt(settings.schedule, new Date()) : null } : {}),
       },
-      include: SYNC_VIEW_INCLUDE,
+      select: { id: true },
     });
     const diffs = await recordSyncRevision({ tx, workspaceId, syncId: row.id, actor, before: current, after: parsed });
     await recordAuditEntry({ workspaceId, actor, action: "sync.update", targetType: "sync", targetId: row.id, targetName: name, details: { fields: diffs.map((c) => c.field) }, tx });
     return saved;
   });
-  return toSyncView(updated);
+  return toSyncView(await readSyncView(updated.id));
 }
