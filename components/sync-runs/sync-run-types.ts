@@ -1,4 +1,5 @@
 import type { getSyncRun } from "~/server/services/sync-runs/get-sync-run";
+import type { groupRunErrors } from "~/server/services/sync-runs/group-run-errors";
 import type { listRunErrors } from "~/server/services/sync-runs/list-run-errors";
 import type { listRunLogs } from "~/server/services/sync-runs/list-run-logs";
 import type { listSyncRuns } from "~/server/services/sync-runs/list-sync-runs";
@@ -10,6 +11,7 @@ export type RunCounts = RunDetail["counts"];
 export type RunLogLine = Awaited<ReturnType<typeof listRunLogs>>["logs"][number];
 export type RunErrorItem = Awaited<ReturnType<typeof listRunErrors>>["errors"][number];
 export type RunErrorKind = RunErrorItem["kind"];
+export type RunErrorGroup = Awaited<ReturnType<typeof groupRunErrors>>["groups"][number];
 
 export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ["QUEUED", "RUNNING"];
 

@@ -8,6 +8,7 @@ import { type DestinationConnector, type DestinationObject, FILE_ROOT_KEY, type 
 import { getDb } from "~/server/db/client";
 import type { RunStatus, Sync, SyncRun } from "~/server/db/generated/client";
 import { createRecordBuilder, formatKey, type RecordBuilder } from "./build-record";
+import { describeRowValues } from "./record-error-identity";
 import { decodeCursor, encodeCursor, type PageCursor } from "./cursor";
 import { parseStoredSettings, validateSyncDefinition, type SyncSettings } from "./definition";
 import { acquireAccountSlot } from "./account-slots";
@@ -221,6 +222,8 @@ type StepSession = {
   builder: RecordBuilder;
   skipRows: boolean;
   deps: EngineDeps;
+  /** Rows counted as read before the next page to classify: record errors name rows by their position. */
+  readBefore: number;
 };
 
 function readAfter(session: StepSession, cursor: PageCursor | null): Promise<ReadResult> {
@@ -285,7 +288,11 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
     sealed: false,
   };
   const { counts } = work;
-  const keysInPage = new Set<string>();
+  const readBefore = session.readBefore;
+  // The first row of each key, by position: the one a duplicate key keeps (rows come in key order).
+  const firstRowOfKey = new Map<string, number>();
+  // The cursor's key began on an earlier page: its first row came `seen` rows before this page.
+  if (cursorKey !== null && cursor) firstRowOfKey.set(cursorKey, readBefore - cursor.seen + 1);
   const built: { key: string; record: OutRecord }[] = [];
 
   for (const row of rows) {
@@ -297,20 +304,24 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
       continue;
     }
     counts.read += 1;
-    if (key === cursorKey || keysInPage.has(key)) {
-      invalidate(work, key, [{ field: keyColumn, reason: `duplicate sync key '${key}' in column ${keyColumn}: only the first row with this key is synced` }]);
+    const rowNumber = readBefore + counts.read;
+    const kept = firstRowOfKey.get(key);
+    if (kept !== undefined) {
+      const reason = `duplicate sync key '${key}' in column ${keyColumn}: only row ${kept}, the first row with this key in key order, is synced; row ${rowNumber} is not`;
+      invalidate(work, key, [{ field: keyColumn, reason }], { rowNumber, rowValues: describeRowValues(row, keyColumn) });
       continue;
     }
-    keysInPage.add(key);
+    firstRowOfKey.set(key, rowNumber);
     const result = builder.build(row);
     if (!result.record) {
-      invalidate(work, key, result.problems);
+      invalidate(work, key, result.problems, { rowNumber, rowValues: key === "" ? describeRowValues(row, keyColumn) : null });
       continue;
     }
     const problems = destination.validateRecord({ object, behavior: settings.behavior, record: result.record });
-    if (problems.length > 0) invalidate(work, key, problems);
+    if (problems.length > 0) invalidate(work, key, problems, { rowNumber, rowValues: null });
     else built.push({ key, record: result.record });
   }
+  session.readBefore += counts.read;
 
   const stateByKey = await lookupStates(await getDb(), run.syncId, built.map((b) => b.key));
   const updateOnly = settings.behavior === "update";
@@ -332,9 +343,11 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
   return work;
 }
 
-function invalidate(work: PageWork, key: string, problems: FieldProblem[]): void {
+function invalidate(work: PageWork, key: string, problems: FieldProblem[], row?: { rowNumber: number; rowValues: string | null }): void {
   work.counts.invalid += 1;
-  for (const problem of problems) work.errors.push({ kind: "INVALID", recordKey: key, field: problem.field, reason: problem.reason, code: problem.code });
+  // An empty key names no row: the row number and values do.
+  const recordKey = key === "" ? null : key;
+  for (const problem of problems) work.errors.push({ kind: "INVALID", recordKey, field: problem.field, reason: problem.reason, code: problem.code, ...row });
 }
 
 /** Commits a settled page: counts, cursor, states, errors and its log line, in one transaction. */
@@ -419,6 +432,7 @@ export async function processPages(p: {
     builder: createRecordBuilder({ settings, object, columns }),
     skipRows: await isFirstRunSkippingRows(run, settings),
     deps,
+    readBefore: run.rowsRead,
   };
   const position: Position = { cursor: decodeCursor(run.cursor), pagesCommitted: run.pagesCommitted };
   const keyColumn = settings.syncKey.column;
@@ -615,7 +629,15 @@ export async function finalizeRun(p: { runId: string; deps: EngineDeps }): Promi
     limit: p.deps.nullKeyReportLimit ?? DEFAULT_NULL_KEY_REPORT_LIMIT,
     signal: p.deps.signal,
   });
-  const errors: RecordErrorInput[] = nullKeys.rows.map(() => ({ kind: "INVALID", recordKey: null, field: keyColumn, reason: `sync key column ${keyColumn} is null` }));
+  // Null-key rows come after the keyed rows in the run's read order.
+  const errors: RecordErrorInput[] = nullKeys.rows.map((row, i) => ({
+    kind: "INVALID",
+    recordKey: null,
+    field: keyColumn,
+    reason: `sync key column ${keyColumn} is null`,
+    rowNumber: run.rowsRead + i + 1,
+    rowValues: describeRowValues(row, keyColumn),
+  }));
   const unlisted = nullKeys.total - nullKeys.rows.length;
   if (unlisted > 0) {
     errors.push({ kind: "INVALID", recordKey: null, field: keyColumn, reason: `${unlisted} more rows have a null sync key column ${keyColumn} (not listed one by one)` });

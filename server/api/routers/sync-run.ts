@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createTRPCRouter, workspaceProcedure } from "~/server/api/trpc";
 import { cancelSyncRun } from "~/server/services/sync-runs/cancel-sync-run";
 import { getSyncRun } from "~/server/services/sync-runs/get-sync-run";
+import { groupRunErrors } from "~/server/services/sync-runs/group-run-errors";
 import { listRunErrors } from "~/server/services/sync-runs/list-run-errors";
 import { listRunLogs } from "~/server/services/sync-runs/list-run-logs";
 import { listSyncRuns } from "~/server/services/sync-runs/list-sync-runs";
@@ -34,6 +35,20 @@ export const syncRunRouter = createTRPCRouter({
     .query(({ ctx, input }) => listRunLogs({ workspaceId: ctx.workspace.id, runId: input.runId, afterId: input.afterId, limit: input.limit })),
   errors: workspaceProcedure
     .meta({ permission: "syncs.read" })
-    .input(z.object({ runId: z.string(), kind: z.enum(["INVALID", "REJECTED"]).optional(), cursor: z.string().optional(), limit: z.number().int().min(1).max(500).optional() }))
-    .query(({ ctx, input }) => listRunErrors({ workspaceId: ctx.workspace.id, runId: input.runId, kind: input.kind, cursor: input.cursor, limit: input.limit })),
+    .input(
+      z.object({
+        runId: z.string(),
+        kind: z.enum(["INVALID", "REJECTED"]).optional(),
+        field: z.string().max(500).nullable().optional(),
+        reasonGroup: z.string().max(2000).optional(),
+        search: z.string().max(500).optional(),
+        cursor: z.string().optional(),
+        limit: z.number().int().min(1).max(500).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => listRunErrors({ ...input, workspaceId: ctx.workspace.id })),
+  errorGroups: workspaceProcedure
+    .meta({ permission: "syncs.read" })
+    .input(z.object({ runId: z.string() }))
+    .query(({ ctx, input }) => groupRunErrors({ workspaceId: ctx.workspace.id, runId: input.runId })),
 });
