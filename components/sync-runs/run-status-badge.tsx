@@ -11,6 +11,9 @@ const STATUS: Record<RunStatus, { label: string; tone: "gray" | "green" | "red" 
   CANCELLED: { label: "Cancelled", tone: "gray", icon: CircleSlash },
 };
 
+/** Every status in the order filters list them. */
+export const RUN_STATUS_OPTIONS = (Object.keys(STATUS) as RunStatus[]).map((status) => ({ value: status, label: STATUS[status].label }));
+
 export function RunStatusBadge({ status }: { status: RunStatus }) {
   const { label, tone, icon: Icon } = STATUS[status];
   return (

@@ -8,6 +8,7 @@ export type RunListItem = Awaited<ReturnType<typeof listSyncRuns>>["runs"][numbe
 export type RunDetail = Awaited<ReturnType<typeof getSyncRun>>;
 export type RunStatus = RunDetail["status"];
 export type RunCounts = RunDetail["counts"];
+export type RunTrigger = RunDetail["trigger"];
 export type RunLogLine = Awaited<ReturnType<typeof listRunLogs>>["logs"][number];
 export type RunErrorItem = Awaited<ReturnType<typeof listRunErrors>>["errors"][number];
 export type RunErrorKind = RunErrorItem["kind"];

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { createTRPCRouter, workspaceProcedure } from "~/server/api/trpc";
 import { cancelSyncRun } from "~/server/services/sync-runs/cancel-sync-run";
 import { getSyncRun } from "~/server/services/sync-runs/get-sync-run";
+import { RunStatus, RunTrigger } from "~/server/db/generated/enums";
+import { countRowsPerDay } from "~/server/services/sync-runs/count-rows-per-day";
 import { groupRunErrors } from "~/server/services/sync-runs/group-run-errors";
 import { listRunErrors } from "~/server/services/sync-runs/list-run-errors";
 import { listRunLogs } from "~/server/services/sync-runs/list-run-logs";
@@ -23,8 +25,22 @@ export const syncRunRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => cancelSyncRun({ workspaceId: ctx.workspace.id, runId: input.runId })),
   list: workspaceProcedure
     .meta({ permission: "syncs.read" })
-    .input(z.object({ syncId: z.string().optional(), limit: z.number().int().min(1).max(200).optional(), cursor: z.string().optional() }))
-    .query(({ ctx, input }) => listSyncRuns({ workspaceId: ctx.workspace.id, syncId: input.syncId, limit: input.limit, cursor: input.cursor })),
+    .input(
+      z.object({
+        syncId: z.string().optional(),
+        status: z.array(z.enum(RunStatus)).max(10).optional(),
+        trigger: z.array(z.enum(RunTrigger)).max(10).optional(),
+        from: z.date().optional(),
+        to: z.date().optional(),
+        limit: z.number().int().min(1).max(200).optional(),
+        cursor: z.string().optional(),
+      }),
+    )
+    .query(({ ctx, input }) => listSyncRuns({ ...input, workspaceId: ctx.workspace.id })),
+  rowsPerDay: workspaceProcedure
+    .meta({ permission: "syncs.read" })
+    .input(z.object({ days: z.number().int().min(1).max(90), timeZone: z.string().min(1).max(100) }))
+    .query(({ ctx, input }) => countRowsPerDay({ ...input, workspaceId: ctx.workspace.id })),
   get: workspaceProcedure
     .meta({ permission: "syncs.read" })
     .input(z.object({ runId: z.string() }))
