@@ -292,7 +292,7 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
   // The first row of each key, by position: the one a duplicate key keeps (rows come in key order).
   const firstRowOfKey = new Map<string, number>();
   // The cursor's key began on an earlier page: its first row came `seen` rows before this page.
-  if (cursorKey !== null && cursor) firstRowOfKey.set(cursorKey, readBefore - cursor.seen + 1);
+  if (cursorKey !== null && cursorKey !== "" && cursor) firstRowOfKey.set(cursorKey, readBefore - cursor.seen + 1);
   const built: { key: string; record: OutRecord }[] = [];
 
   for (const row of rows) {
@@ -311,7 +311,8 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
       invalidate(work, key, [{ field: keyColumn, reason }], { rowNumber, rowValues: describeRowValues(row, keyColumn) });
       continue;
     }
-    firstRowOfKey.set(key, rowNumber);
+    // An empty key identifies no row, so rows with one are not duplicates of each other: each is invalid on its own.
+    if (key !== "") firstRowOfKey.set(key, rowNumber);
     const result = builder.build(row);
     if (!result.record) {
       invalidate(work, key, result.problems, { rowNumber, rowValues: key === "" ? describeRowValues(row, keyColumn) : null });
