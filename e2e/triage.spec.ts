@@ -120,10 +120,10 @@ test("triage a run's bad rows, download them as CSV, and find syncs and runs", a
     expect(rows).toHaveLength(run.counts.invalid! + run.counts.rejected!);
     expect(rows.filter((r) => r.field === "Age")).toHaveLength(BAD_AGES);
     // A key a spreadsheet would run as a formula is defused with an apostrophe.
-    expect(rows.find((r) => r.row_values === "" && r.record_key.includes("HYPERLINK"))?.record_key).toBe(`'=HYPERLINK("http://x")`);
+    expect(rows.find((r) => r.row_values === "" && (r.record_key ?? "").includes("HYPERLINK"))?.record_key).toBe(`'=HYPERLINK("http://x")`);
     const keyless = rows.filter((r) => r.record_key === "");
     expect(keyless).toHaveLength(NULL_KEYS + EMPTY_KEYS);
-    expect(keyless.every((r) => Number(r.row_number) > 0 && r.row_values.includes("email="))).toBe(true);
+    expect(keyless.every((r) => Number(r.row_number) > 0 && (r.row_values ?? "").includes("email="))).toBe(true);
   });
 
   await test.step("a second sync, then the syncs list is searched and filtered, and keeps it across a reload", async () => {
