@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { format, startOfDay, subDays } from "date-fns";
+import { format, parseISO, subDays } from "date-fns";
 import { Activity } from "lucide-react";
 import { useTRPC } from "~/components/providers/trpc-react-provider";
 import { formatCount } from "~/components/sync-runs/format-run";
@@ -17,20 +17,24 @@ import { RowsPerDayChart, type DayTotal } from "./rows-per-day-chart";
 
 const DAYS = 14;
 
-function totalPerDay(runs: RunListItem[], now: Date): DayTotal[] {
-  const days = Array.from({ length: DAYS }, (_, i) => {
-    const day = startOfDay(subDays(now, DAYS - 1 - i));
-    return { day: day.toISOString(), label: format(day, "MMM d"), sent: 0, invalid: 0, rejected: 0 };
-  });
-  const index = new Map(days.map((d, i) => [d.day, i]));
-  for (const run of runs) {
-    const i = index.get(startOfDay(run.startedAt ?? run.queuedAt).toISOString());
-    if (i === undefined) continue;
-    days[i]!.sent += run.counts.created + run.counts.updated;
-    days[i]!.invalid += run.counts.invalid;
-    days[i]!.rejected += run.counts.rejected;
-  }
-  return days;
+/** The viewer's days: the chart's bars are the days as they see them. */
+const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+function RowsPerDay() {
+  const trpc = useTRPC();
+  const workspace = useWorkspace();
+  const perDay = useQuery({ ...trpc.syncRun.rowsPerDay.queryOptions({ workspaceId: workspace.id, days: DAYS, timeZone: TIME_ZONE }), refetchInterval: 30_000 });
+  const days: DayTotal[] = (perDay.data ?? []).map((d) => ({ ...d, label: format(parseISO(d.day), "MMM d") }));
+  return (
+    <Card>
+      <CardHeader title="Rows per day" description={`Rows sent (created and updated), invalid (not sent) and rejected by the destination, last ${DAYS} days.`} />
+      <CardBody>
+        <QueryState isPending={perDay.isPending} error={perDay.error}>
+          <RowsPerDayChart days={days} />
+        </QueryState>
+      </CardBody>
+    </Card>
+  );
 }
 
 function Totals({ runs }: { runs: RunListItem[] }) {
@@ -88,12 +92,7 @@ export function OverviewPage() {
           {runList.length ? (
             <>
               <Totals runs={runList} />
-              <Card>
-                <CardHeader title="Rows per day" description={`Rows sent (created and updated), invalid (not sent) and rejected by the destination, last ${DAYS} days.`} />
-                <CardBody>
-                  <RowsPerDayChart days={totalPerDay(runList, new Date())} />
-                </CardBody>
-              </Card>
+              <RowsPerDay />
               <Card>
                 <CardHeader title="Recent runs" description="Across all syncs, newest first." />
                 <RunsTable runs={runList.slice(0, 10)} slug={workspace.slug} showSync label="Recent runs" />

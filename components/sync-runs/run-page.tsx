@@ -195,6 +195,7 @@ export function RunPage({ syncId, runId, alreadyRunning }: { syncId: string; run
     if (!revision) return;
     if (seenRevision.current !== null && seenRevision.current !== revision) {
       void queryClient.invalidateQueries({ queryKey: trpc.syncRun.errors.queryKey({ workspaceId: workspace.id, runId }) });
+      void queryClient.invalidateQueries({ queryKey: trpc.syncRun.errorGroups.queryKey({ workspaceId: workspace.id, runId }) });
     }
     seenRevision.current = revision;
   }, [revision, queryClient, trpc, workspace.id, runId]);

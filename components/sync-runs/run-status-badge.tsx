@@ -17,6 +17,9 @@ export function formatRunStatus(status: RunStatus): string {
   return STATUS[status].label;
 }
 
+/** Every status in the order filters list them. */
+export const RUN_STATUS_OPTIONS = (Object.keys(STATUS) as RunStatus[]).map((status) => ({ value: status, label: STATUS[status].label }));
+
 export function RunStatusBadge({ status }: { status: RunStatus }) {
   const { label, tone, icon: Icon } = STATUS[status];
   return (

@@ -1,4 +1,5 @@
 import type { getSyncRun } from "~/server/services/sync-runs/get-sync-run";
+import type { groupRunErrors } from "~/server/services/sync-runs/group-run-errors";
 import type { listRunErrors } from "~/server/services/sync-runs/list-run-errors";
 import type { listRunLogs } from "~/server/services/sync-runs/list-run-logs";
 import type { listSyncRuns } from "~/server/services/sync-runs/list-sync-runs";
@@ -7,9 +8,11 @@ export type RunListItem = Awaited<ReturnType<typeof listSyncRuns>>["runs"][numbe
 export type RunDetail = Awaited<ReturnType<typeof getSyncRun>>;
 export type RunStatus = RunDetail["status"];
 export type RunCounts = RunDetail["counts"];
+export type RunTrigger = RunDetail["trigger"];
 export type RunLogLine = Awaited<ReturnType<typeof listRunLogs>>["logs"][number];
 export type RunErrorItem = Awaited<ReturnType<typeof listRunErrors>>["errors"][number];
 export type RunErrorKind = RunErrorItem["kind"];
+export type RunErrorGroup = Awaited<ReturnType<typeof groupRunErrors>>["groups"][number];
 
 export type RunTriggeredBy = RunDetail["triggeredBy"];
 export type RunWarning = RunDetail["warnings"][number];

@@ -1,12 +1,13 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { format, formatDistanceToNow } from "date-fns";
 import { ArrowLeft, Pencil, Play, RotateCcw, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useTRPC } from "~/components/providers/trpc-react-provider";
+import { RUN_FILTER_KEYS, RunFilters, toRunListFilter } from "~/components/sync-runs/run-filters";
 import { RunsTable } from "~/components/sync-runs/runs-table";
 import { isRunActive } from "~/components/sync-runs/sync-run-types";
 import { Alert } from "~/components/ui/alert";
@@ -18,6 +19,7 @@ import { EmptyState } from "~/components/ui/empty-state";
 import { Field, Input } from "~/components/ui/field";
 import { PageHeader } from "~/components/ui/page-header";
 import { QueryState } from "~/components/ui/query-state";
+import { useUrlQuery } from "~/components/ui/use-url-query";
 import { useWorkspace } from "~/components/workspace/workspace-context";
 import { DryRunPanel } from "./dry-run-panel";
 import { buildDefinition, readSyncView } from "./sync-form-values";
@@ -68,13 +70,16 @@ function EnabledSwitch({ sync, disabled }: { sync: SyncView; disabled: boolean }
 function SyncRuns({ sync }: { sync: SyncView }) {
   const trpc = useTRPC();
   const workspace = useWorkspace();
+  const [filters, setFilters] = useUrlQuery(RUN_FILTER_KEYS);
+  const isFiltered = Object.values(filters).some(Boolean);
   const runs = useQuery({
-    ...trpc.syncRun.list.queryOptions({ workspaceId: workspace.id, syncId: sync.id, limit: 20 }),
+    ...trpc.syncRun.list.queryOptions({ workspaceId: workspace.id, syncId: sync.id, limit: 20, ...toRunListFilter(filters) }),
+    placeholderData: keepPreviousData,
     refetchInterval: (query) => (query.state.data?.runs.some((r) => isRunActive(r.status)) ? 2000 : 15_000),
   });
   return (
     <>
-      {runs.data && runs.data.runs.length > 0 ? (
+      {runs.data && runs.data.runs.length > 0 && !isFiltered ? (
         <Card className="mt-6">
           <CardHeader title="Rows per run" description="Created, updated and rejected rows of the latest runs. Unchanged rows are not sent." />
           <CardBody>
@@ -84,9 +89,12 @@ function SyncRuns({ sync }: { sync: SyncView }) {
       ) : null}
       <Card className="mt-6">
         <CardHeader title="Runs" description="Each run reads the model, sends only what changed, and explains every row it could not send." />
+        {isFiltered || runs.data?.runs.length ? <RunFilters values={filters} onChange={setFilters} /> : null}
         <QueryState isPending={runs.isPending} error={runs.error}>
           {runs.data?.runs.length ? (
             <RunsTable runs={runs.data.runs} slug={workspace.slug} label={`Runs of ${sync.name}`} />
+          ) : isFiltered ? (
+            <p className="px-5 py-6 text-sm text-slate-500">No runs match these filters.</p>
           ) : (
             <div className="p-5">
               <EmptyState title="No runs yet" description="Click Run Sync Now to send the rows for the first time, or wait for the schedule." />

@@ -1,4 +1,4 @@
-import type { inferRouterOutputs } from "@trpc/server";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "~/server/api/root";
 
 type Outputs = inferRouterOutputs<AppRouter>;
@@ -12,3 +12,5 @@ export type ModelColumn = Outputs["connection"]["columns"][number];
 export type FieldType = "string" | "number" | "date" | "boolean";
 
 export const FIELD_TYPE_LABELS: Record<FieldType, string> = { string: "String", number: "Number", date: "Date", boolean: "Boolean" };
+
+export type SyncStatusFilter = NonNullable<inferRouterInputs<AppRouter>["sync"]["list"]["status"]>;

@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { format, formatDistanceToNow } from "date-fns";
 import { ArrowRight, Cable, RefreshCw } from "lucide-react";
 import Link from "next/link";
@@ -13,9 +13,11 @@ import { Card } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
 import { PageHeader } from "~/components/ui/page-header";
 import { QueryState } from "~/components/ui/query-state";
+import { useUrlQuery } from "~/components/ui/use-url-query";
 import { useWorkspace } from "~/components/workspace/workspace-context";
 import { CreateSyncLink } from "./create-sync-link";
-import type { SyncListItem } from "./sync-types";
+import { SYNC_FILTER_KEYS, SyncFilters } from "./sync-filters";
+import type { SyncListItem, SyncStatusFilter } from "./sync-types";
 
 function LastRun({ sync, slug }: { sync: SyncListItem; slug: string }) {
   const run = sync.lastRun;
@@ -49,8 +51,17 @@ export function SyncsPage() {
   const trpc = useTRPC();
   const workspace = useWorkspace();
   const canWrite = workspace.can("syncs.write");
+  const [filters, setFilters] = useUrlQuery(SYNC_FILTER_KEYS);
+  const isFiltered = Object.values(filters).some(Boolean);
   const syncs = useQuery({
-    ...trpc.sync.list.queryOptions({ workspaceId: workspace.id }),
+    ...trpc.sync.list.queryOptions({
+      workspaceId: workspace.id,
+      search: filters.q || undefined,
+      sourceId: filters.source || undefined,
+      destinationId: filters.destination || undefined,
+      status: (filters.status || undefined) as SyncStatusFilter | undefined,
+    }),
+    placeholderData: keepPreviousData,
     // Keep last-run badges fresh while something runs.
     refetchInterval: (query) => (query.state.data?.some((s) => s.lastRun && isRunActive(s.lastRun.status)) ? 2000 : 30_000),
   });
@@ -62,9 +73,20 @@ export function SyncsPage() {
 
   return (
     <>
-      <PageHeader title="Syncs" description="Each sync sends a model from a source to a destination object, on demand or on a schedule." actions={canWrite && syncs.data?.length ? <CreateSyncLink slug={workspace.slug} /> : undefined} />
+      <PageHeader title="Syncs" description="Each sync sends a model from a source to a destination object, on demand or on a schedule." actions={canWrite && (syncs.data?.length || isFiltered) ? <CreateSyncLink slug={workspace.slug} /> : undefined} />
+      {isFiltered || syncs.data?.length ? <SyncFilters values={filters} onChange={setFilters} connections={connections.data ?? []} /> : null}
       <QueryState isPending={syncs.isPending || connections.isPending} error={syncs.error ?? connections.error}>
-        {syncs.data?.length ? (
+        {isFiltered && syncs.data?.length === 0 ? (
+          <EmptyState
+            title="No syncs match these filters"
+            description="Try another name, or clear the filters to see every sync."
+            action={
+              <button type="button" className="text-sm font-medium text-brand-700 underline" onClick={() => setFilters({ q: "", source: "", destination: "", status: "" })}>
+                Clear filters
+              </button>
+            }
+          />
+        ) : syncs.data?.length ? (
           <Card>
             <div className="overflow-x-auto">
               <table className="w-full min-w-[44rem] text-sm" aria-label="Syncs">

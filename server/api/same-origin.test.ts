@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkSameOrigin, SAME_ORIGIN_HEADER } from "./same-origin";
+import { checkSameOrigin, checkSameOriginDownload, SAME_ORIGIN_HEADER } from "./same-origin";
 
 const APP = "http://localhost:3000";
 const verdict = (headers: Record<string, string>) => checkSameOrigin(new Headers(headers), APP);
@@ -45,5 +45,21 @@ describe("checkSameOrigin", () => {
 
   it("ignores an empty custom header", () => {
     expect(verdict({ [SAME_ORIGIN_HEADER]: "", "sec-fetch-site": "same-origin" }).ok).toBe(false);
+  });
+});
+
+describe("checkSameOriginDownload", () => {
+  const app = "http://localhost:3000";
+  it("accepts a link on the app's own page, typed URLs, and browsers without fetch metadata (plain http)", () => {
+    expect(checkSameOriginDownload(new Headers({ "sec-fetch-site": "same-origin", "sec-fetch-dest": "document" }), app).ok).toBe(true);
+    expect(checkSameOriginDownload(new Headers({ "sec-fetch-site": "none" }), app).ok).toBe(true);
+    expect(checkSameOriginDownload(new Headers(), app).ok).toBe(true);
+  });
+
+  it("refuses another site's page, another origin, and loads as a script or image", () => {
+    expect(checkSameOriginDownload(new Headers({ "sec-fetch-site": "cross-site" }), app)).toMatchObject({ ok: false, reason: expect.stringContaining("another site") });
+    expect(checkSameOriginDownload(new Headers({ origin: "https://evil.example" }), app)).toMatchObject({ ok: false });
+    expect(checkSameOriginDownload(new Headers({ "sec-fetch-site": "same-origin", "sec-fetch-dest": "script" }), app)).toMatchObject({ ok: false });
+    expect(checkSameOriginDownload(new Headers({ "sec-fetch-dest": "image" }), app)).toMatchObject({ ok: false });
   });
 });

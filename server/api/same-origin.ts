@@ -31,3 +31,26 @@ export function checkSameOrigin(headers: Headers, appOrigin: string): SameOrigin
   }
   return { ok: true };
 }
+
+/**
+ * The rule for file downloads the app's pages start with a plain link (a navigation cannot carry the
+ * custom header). Only GET routes that change nothing and answer an attachment with `nosniff` use it:
+ * another site can then make the browser save the file, never read it. What the browser says must
+ * still agree: not cross-site, not from another origin, and fetched as a page or a download, never
+ * as a script, style or image.
+ */
+export function checkSameOriginDownload(headers: Headers, appOrigin: string): SameOriginVerdict {
+  const site = headers.get("sec-fetch-site");
+  if (site !== null && site !== "same-origin" && site !== "none") {
+    return { ok: false, reason: `This download was started by another site (Sec-Fetch-Site: ${site}). Start it from the app's own page.` };
+  }
+  const origin = headers.get("origin");
+  if (origin !== null && origin !== appOrigin) {
+    return { ok: false, reason: `This download was started from ${origin}, not from ${appOrigin}.` };
+  }
+  const dest = headers.get("sec-fetch-dest");
+  if (dest !== null && dest !== "document" && dest !== "empty" && dest !== "iframe") {
+    return { ok: false, reason: `This file cannot be loaded as a ${dest}.` };
+  }
+  return { ok: true };
+}

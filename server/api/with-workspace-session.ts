@@ -12,32 +12,36 @@ import type { Actor } from "~/server/services/audit/record-audit-entry";
 import { getWorkspaceMembership } from "~/server/services/workspaces/get-workspace-membership";
 import { hasPermission, type Permission } from "~/server/services/workspaces/permissions";
 import { toErrorResponse } from "./rest/errors";
-import { checkSameOrigin } from "./same-origin";
+import { checkSameOrigin, checkSameOriginDownload } from "./same-origin";
 
-export type WorkspaceSessionContext = { workspaceId: string; role: Role; actor: Actor };
+export type WorkspaceSessionContext = { workspaceId: string; role: Role; actor: Actor; params: Record<string, string> };
 
-type RouteParams = { params: Promise<{ workspaceId: string }> };
+type RouteParams = { params: Promise<{ workspaceId: string } & Record<string, string>> };
 
 export function withWorkspaceSession(
   handler: (request: Request, context: WorkspaceSessionContext) => Promise<Response>,
-  options: { permission: Permission },
+  /** `download`: a GET that changes nothing and answers an attachment, started by a plain link (see checkSameOriginDownload). */
+  options: { permission: Permission; download?: boolean },
 ) {
   return async (request: Request, route: RouteParams): Promise<Response> => {
     const where = { method: request.method, path: new URL(request.url).pathname };
     try {
-      const sameOrigin = checkSameOrigin(request.headers, new URL(getAppUrl(request)).origin);
+      const appOrigin = new URL(getAppUrl(request)).origin;
+      const isDownload = options.download === true && request.method === "GET";
+      const sameOrigin = isDownload ? checkSameOriginDownload(request.headers, appOrigin) : checkSameOrigin(request.headers, appOrigin);
       if (!sameOrigin.ok) throw new AppError("FORBIDDEN", sameOrigin.reason);
       const session = await auth();
       const userId = session?.user?.id;
       if (!userId) throw new AppError("UNAUTHORIZED", "Sign in to continue.");
-      const { workspaceId } = await route.params;
+      const params = await route.params;
+      const { workspaceId } = params;
       const membership = await getWorkspaceMembership({ workspaceId, userId });
       if (!membership) throw new AppError("NOT_FOUND", "Workspace not found");
       if (!hasPermission(membership.role, options.permission)) {
         throw new AppError("FORBIDDEN", `Your role (${membership.role.toLowerCase()}) cannot do this: it needs ${options.permission}.`);
       }
       const actor = { userId, label: session.user.email ?? userId };
-      return await handler(request, { workspaceId, role: membership.role, actor });
+      return await handler(request, { workspaceId, role: membership.role, actor, params });
     } catch (error) {
       return toErrorResponse(error, where);
     }

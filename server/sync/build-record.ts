@@ -68,7 +68,7 @@ export function createRecordBuilder(p: { settings: SyncSettings; object: Destina
     build(row) {
       const key = formatKey(row[keyColumn]) ?? "";
       const problems: FieldProblem[] = [];
-      if (key === "") problems.push({ field: keyColumn, reason: `sync key column ${keyColumn} is null` });
+      if (key === "") problems.push({ field: keyColumn, reason: `sync key column ${keyColumn} is empty` });
 
       const fields: Record<string, FieldValue> = {};
       for (const item of plan) {

@@ -14,8 +14,10 @@ export type RecordChange = "create" | "update" | "unchanged";
 type AnyDestination = DestinationConnector<unknown>;
 
 /** A second row with a key already seen in this run is invalid; the first one is the one synced. */
-export function duplicateKeyProblem(keyColumn: string, key: string): FieldProblem {
-  return { field: keyColumn, reason: `duplicate sync key '${key}' in column ${keyColumn}: only the first row with this key is synced` };
+/** Rows come in key order, so the first row of a key is the one synced; `position` names both rows when known. */
+export function duplicateKeyProblem(keyColumn: string, key: string, position?: { kept: number; rowNumber: number }): FieldProblem {
+  const which = position ? `only row ${position.kept}, the first row with this key in key order, is synced; row ${position.rowNumber} is not` : "only the first row with this key in key order is synced";
+  return { field: keyColumn, reason: `duplicate sync key '${key}' in column ${keyColumn}: ${which}` };
 }
 
 /** The row's record, built with the sync's settings and checked by the destination; or its problems. */

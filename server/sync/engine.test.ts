@@ -228,13 +228,20 @@ describe("sync engine: rejections and invalid rows", () => {
       expect.arrayContaining([
         { key: userId(2), field: "Price", reason: "value 'abc' in column price is not a number", kind: "INVALID" },
         { key: userId(3), field: "Name", reason: "value of Name is longer than 100 characters", kind: "INVALID" },
-        { key: userId(4), field: "user_id", reason: `duplicate sync key '${userId(4)}' in column user_id: only the first row with this key is synced`, kind: "INVALID" },
-        { key: userId(8), field: "user_id", reason: `duplicate sync key '${userId(8)}' in column user_id: only the first row with this key is synced`, kind: "INVALID" },
+        // Row 5 ends page 1; its duplicate, row 6, tops page 2 and names the kept row across the boundary.
+        { key: userId(4), field: "user_id", reason: `duplicate sync key '${userId(4)}' in column user_id: only row 5, the first row with this key in key order, is synced; row 6 is not`, kind: "INVALID" },
+        { key: userId(8), field: "user_id", reason: `duplicate sync key '${userId(8)}' in column user_id: only row 10, the first row with this key in key order, is synced; row 11 is not`, kind: "INVALID" },
+        { key: userId(8), field: "user_id", reason: `duplicate sync key '${userId(8)}' in column user_id: only row 10, the first row with this key in key order, is synced; row 12 is not`, kind: "INVALID" },
         { key: null, field: "user_id", reason: "sync key column user_id is null", kind: "INVALID" },
       ]),
     );
     expect(first.run.errors.filter((e) => e.recordKey === userId(8))).toHaveLength(2);
-    expect(first.run.errors.filter((e) => e.recordKey === null)).toHaveLength(2);
+    const keyless = first.run.errors.filter((e) => e.recordKey === null);
+    expect(keyless).toHaveLength(2);
+    // A row without a key is named by its position (after the 15 keyed rows) and a few of its values.
+    expect(keyless.map((e) => e.rowNumber).sort()).toEqual([16, 17]);
+    expect(keyless.map((e) => e.rowValues).join(" | ")).toMatch(/email='user10[01]@example\.com'/);
+    expect(first.run.errors.find((e) => e.reason.includes("row 6 is not"))?.rowValues).toContain("email='dup@example.com'");
     const sent = sentKeys(destination);
     expect(sent).not.toContain(userId(2));
     expect(sent).not.toContain(userId(3));

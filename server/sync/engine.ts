@@ -9,6 +9,7 @@ import { type DestinationConnector, type DestinationObject, FILE_ROOT_KEY, type 
 import { getDb } from "~/server/db/client";
 import type { RunStatus, Sync, SyncRun } from "~/server/db/generated/client";
 import { createRecordBuilder, formatKey, type RecordBuilder } from "./build-record";
+import { describeRowValues } from "./record-error-identity";
 import { decodeCursor, encodeCursor, type PageCursor } from "./cursor";
 import { parseStoredSettings, validateSyncDefinition, type SyncSettings } from "./definition";
 import { acquireAccountRate, acquireAccountSlot } from "./account-slots";
@@ -249,6 +250,8 @@ type StepSession = {
   reader: PageReader;
   /** Rows asked for per page; adapts to the row width unless deps.pageSize fixes it. */
   pageSize: number;
+  /** Rows counted as read before the next page to classify: record errors name rows by their position. */
+  readBefore: number;
 };
 
 function readAfter(session: StepSession, cursor: PageCursor | null): Promise<ReadResult> {
@@ -312,7 +315,11 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
     sealed: false,
   };
   const { counts } = work;
-  const keysInPage = new Set<string>();
+  const readBefore = session.readBefore;
+  // The first row of each key, by position: the one a duplicate key keeps (rows come in key order).
+  const firstRowOfKey = new Map<string, number>();
+  // The cursor's key began on an earlier page: its first row came `seen` rows before this page.
+  if (cursorKey !== null && cursorKey !== "" && cursor) firstRowOfKey.set(cursorKey, readBefore - cursor.seen + 1);
   const built: { key: string; record: OutRecord }[] = [];
 
   for (const row of rows) {
@@ -324,15 +331,19 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
       continue;
     }
     counts.read += 1;
-    if (key === cursorKey || keysInPage.has(key)) {
-      invalidate(work, key, [duplicateKeyProblem(keyColumn, key)]);
+    const rowNumber = readBefore + counts.read;
+    const kept = firstRowOfKey.get(key);
+    if (kept !== undefined) {
+      invalidate(work, key, [duplicateKeyProblem(keyColumn, key, { kept, rowNumber })], { rowNumber, rowValues: describeRowValues(row, keyColumn) });
       continue;
     }
-    keysInPage.add(key);
+    // An empty key identifies no row, so rows with one are not duplicates of each other: each is invalid on its own.
+    if (key !== "") firstRowOfKey.set(key, rowNumber);
     const result = buildCheckedRecord({ builder, destination, object, behavior: settings.behavior, row });
-    if (!result.record) invalidate(work, key, result.problems);
+    if (!result.record) invalidate(work, key, result.problems, { rowNumber, rowValues: key === "" ? describeRowValues(row, keyColumn) : null });
     else built.push({ key, record: result.record });
   }
+  session.readBefore += counts.read;
 
   const stateByKey = await lookupStates(await getDb(), run.syncId, built.map((b) => b.key));
   const updateOnly = settings.behavior === "update";
@@ -356,9 +367,11 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
   return work;
 }
 
-function invalidate(work: PageWork, key: string, problems: FieldProblem[]): void {
+function invalidate(work: PageWork, key: string, problems: FieldProblem[], row?: { rowNumber: number; rowValues: string | null }): void {
   work.counts.invalid += 1;
-  for (const problem of problems) work.errors.push({ kind: "INVALID", recordKey: key, field: problem.field, reason: problem.reason, code: problem.code });
+  // An empty key names no row: the row number and values do.
+  const recordKey = key === "" ? null : key;
+  for (const problem of problems) work.errors.push({ kind: "INVALID", recordKey, field: problem.field, reason: problem.reason, code: problem.code, ...row });
 }
 
 /**
@@ -456,6 +469,7 @@ export async function processPages(p: {
       deps,
       reader,
       pageSize: deps.pageSize ?? DEFAULT_PAGE_SIZE,
+      readBefore: run.rowsRead,
     };
     return await processPagesWith(p, session, started);
   } finally {
@@ -688,7 +702,15 @@ export async function finalizeRun(p: { runId: string; deps: EngineDeps }): Promi
     limit: p.deps.nullKeyReportLimit ?? DEFAULT_NULL_KEY_REPORT_LIMIT,
     signal: p.deps.signal,
   });
-  const errors: RecordErrorInput[] = nullKeys.rows.map(() => ({ kind: "INVALID", recordKey: null, field: keyColumn, reason: `sync key column ${keyColumn} is null` }));
+  // Null-key rows come after the keyed rows in the run's read order.
+  const errors: RecordErrorInput[] = nullKeys.rows.map((row, i) => ({
+    kind: "INVALID",
+    recordKey: null,
+    field: keyColumn,
+    reason: `sync key column ${keyColumn} is null`,
+    rowNumber: run.rowsRead + i + 1,
+    rowValues: describeRowValues(row, keyColumn),
+  }));
   const unlisted = nullKeys.total - nullKeys.rows.length;
   if (unlisted > 0) {
     errors.push({ kind: "INVALID", recordKey: null, field: keyColumn, reason: `${unlisted} more rows have a null sync key column ${keyColumn} (not listed one by one)` });

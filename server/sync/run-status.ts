@@ -5,6 +5,7 @@
 import { redactKnownSecrets } from "~/server/connectors/redact-secrets";
 import { getDb } from "~/server/db/client";
 import type { Prisma, RecordErrorKind, RunStatus } from "~/server/db/generated/client";
+import { groupReason } from "./record-error-identity";
 
 /** The Prisma client or an open transaction. */
 export type DbClient = Prisma.TransactionClient;
@@ -24,6 +25,7 @@ export const PAGE_TRANSACTION = { maxWait: 30_000, timeout: 120_000 };
 
 const MAX_LOG_MESSAGE = 4000;
 const MAX_REASON = 2000;
+const MAX_ROW_VALUES = 500;
 const INSERT_CHUNK = 1000;
 
 async function clientOr(client?: DbClient): Promise<DbClient> {
@@ -76,6 +78,10 @@ export type RecordErrorInput = {
   field?: string | null;
   reason: string;
   code?: string | null;
+  /** The row's position in the run's read order (1-based), when the engine has the row. */
+  rowNumber?: number | null;
+  /** A few column values, for a row its key cannot identify (see record-error-identity.ts). */
+  rowValues?: string | null;
 };
 
 function truncate(text: string, max: number): string {
@@ -99,7 +105,10 @@ export async function recordErrors(
         recordKey: e.recordKey,
         field: e.field ? redactKnownSecrets(e.field) : null,
         reason: truncate(redactKnownSecrets(e.reason), MAX_REASON),
+        reasonGroup: truncate(groupReason(redactKnownSecrets(e.reason)), MAX_REASON),
         code: e.code ? redactKnownSecrets(e.code) : null,
+        rowNumber: e.rowNumber ?? null,
+        rowValues: e.rowValues ? truncate(redactKnownSecrets(e.rowValues), MAX_ROW_VALUES) : null,
       })),
     });
   }

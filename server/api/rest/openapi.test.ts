@@ -113,7 +113,9 @@ describe("GET /api/v1/openapi.json", () => {
       }
       const success = responses.filter(([status]) => status.startsWith("2"));
       expect(success.length, where).toBe(1);
-      expect(success[0]![1].content?.["application/json"]?.schema, `${where} response schema`).toBeTypeOf("object");
+      // JSON, except the streamed CSV download.
+      const content = success[0]![1].content;
+      expect(content?.["application/json"]?.schema ?? content?.["text/csv"]?.schema, `${where} response schema`).toBeTypeOf("object");
       if (path !== "/api/v1/openapi.json") {
         expect(op.responses?.["401"], `${where} documents 401`).toBeDefined();
         expect(resolveSchema(op.responses?.["401"]?.content?.["application/json"]?.schema).properties).toHaveProperty("error");
@@ -137,6 +139,7 @@ describe("GET /api/v1/openapi.json", () => {
         "POST /api/v1/syncs/{id}/runs",
         "GET /api/v1/runs/{id}",
         "GET /api/v1/runs/{id}/errors",
+        "GET /api/v1/runs/{id}/errors.csv",
       ]),
     );
   });

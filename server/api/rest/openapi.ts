@@ -6,6 +6,8 @@ import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
 import type { ConfigFieldMeta } from "~/server/connectors/types";
 import { ZErrorEnvelope } from "./errors";
+import { ZIdParams } from "./schemas/common";
+import { ZRunErrorsCsvQuery } from "./schemas/runs";
 import type { Operation } from "./operation";
 import {
   createConnectionOperation,
@@ -93,6 +95,23 @@ export function createOpenApiDocument() {
     const item = (paths[op.path] ??= {});
     item[op.method.toLowerCase() as "get" | "post" | "patch" | "delete"] = toOperationObject(op);
   }
+  // Streamed CSV, so it is a route of its own rather than a JSON operation (server/api/run-errors-csv.ts).
+  paths["/api/v1/runs/{id}/errors.csv"] = {
+    get: {
+      operationId: "downloadRunErrorsCsv",
+      tags: ["Runs"],
+      summary: "Download a run's record-level errors as CSV",
+      description:
+        "One line per error, in the order they were recorded, streamed (works for millions of errors). Columns: kind, record_key, row_number, " +
+        "row_values, field, reason, destination_code, created_at. Cells starting with = + - @ (or a tab or CR) get a leading apostrophe so " +
+        "spreadsheets do not run them as formulas.\n\nPermission: `syncs.read`.",
+      requestParams: { path: ZIdParams, query: ZRunErrorsCsvQuery },
+      responses: {
+        "200": { description: "The CSV file.", content: { "text/csv": { schema: z.string() } } },
+        ...Object.fromEntries([400, 401, 403, 404, 500].map((status) => [String(status), errorResponse(status)])),
+      },
+    },
+  };
   paths["/api/v1/openapi.json"] = {
     get: {
       operationId: "getOpenApiDocument",

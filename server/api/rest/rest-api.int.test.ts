@@ -10,6 +10,7 @@ import * as connectionRoute from "~/app/api/v1/connections/[id]/route";
 import * as connectionTestRoute from "~/app/api/v1/connections/[id]/test/route";
 import * as connectionsRoute from "~/app/api/v1/connections/route";
 import * as openapiRoute from "~/app/api/v1/openapi.json/route";
+import * as runErrorsCsvRoute from "~/app/api/v1/runs/[id]/errors.csv/route";
 import * as runErrorsRoute from "~/app/api/v1/runs/[id]/errors/route";
 import * as runRoute from "~/app/api/v1/runs/[id]/route";
 import * as syncRoute from "~/app/api/v1/syncs/[id]/route";
@@ -192,6 +193,17 @@ describe("REST API v1", () => {
     const badQuery = await call(runErrorsRoute.GET, { path: "/api/v1/runs/x/errors?kind=all", token: tokenA, params: { id: runId } });
     expect(badQuery.status).toBe(400);
     expect(Object.keys(badQuery.json.error.details.fieldErrors)).toEqual(["kind"]);
+    const csv = (token: string) =>
+      runErrorsCsvRoute.GET(new Request("http://localhost/api/v1/runs/x/errors.csv?kind=invalid", { headers: { authorization: `Bearer ${token}` } }), {
+        params: Promise.resolve({ id: runId }),
+      });
+    const download = await csv(tokenA);
+    expect(download.status).toBe(200);
+    expect(download.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    const lines = (await download.text()).trim().split("\n");
+    expect(lines[0]).toBe("kind,record_key,row_number,row_values,field,reason,destination_code,created_at");
+    expect(lines.slice(1)).toEqual([expect.stringMatching(/^invalid,u2,\d+,,Phone,.*country code/)]);
+    expect((await csv(tokenB)).status).toBe(404);
 
     const inUse = await call(connectionRoute.DELETE, { method: "DELETE", token: tokenA, params: { id: destinationId } });
     expect(inUse.status).toBe(409);

@@ -2,6 +2,9 @@ import { z } from "zod";
 import { createTRPCRouter, workspaceProcedure } from "~/server/api/trpc";
 import { cancelSyncRun } from "~/server/services/sync-runs/cancel-sync-run";
 import { getSyncRun } from "~/server/services/sync-runs/get-sync-run";
+import { RunStatus, RunTrigger } from "~/server/db/generated/enums";
+import { countRowsPerDay } from "~/server/services/sync-runs/count-rows-per-day";
+import { groupRunErrors } from "~/server/services/sync-runs/group-run-errors";
 import { listRunErrors } from "~/server/services/sync-runs/list-run-errors";
 import { listRunLogs } from "~/server/services/sync-runs/list-run-logs";
 import { listSyncRuns } from "~/server/services/sync-runs/list-sync-runs";
@@ -22,8 +25,22 @@ export const syncRunRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => cancelSyncRun({ workspaceId: ctx.workspace.id, runId: input.runId })),
   list: workspaceProcedure
     .meta({ permission: "syncs.read" })
-    .input(z.object({ syncId: z.string().optional(), limit: z.number().int().min(1).max(200).optional(), cursor: z.string().optional() }))
-    .query(({ ctx, input }) => listSyncRuns({ workspaceId: ctx.workspace.id, syncId: input.syncId, limit: input.limit, cursor: input.cursor })),
+    .input(
+      z.object({
+        syncId: z.string().optional(),
+        status: z.array(z.enum(RunStatus)).max(10).optional(),
+        trigger: z.array(z.enum(RunTrigger)).max(10).optional(),
+        from: z.date().optional(),
+        to: z.date().optional(),
+        limit: z.number().int().min(1).max(200).optional(),
+        cursor: z.string().optional(),
+      }),
+    )
+    .query(({ ctx, input }) => listSyncRuns({ ...input, workspaceId: ctx.workspace.id })),
+  rowsPerDay: workspaceProcedure
+    .meta({ permission: "syncs.read" })
+    .input(z.object({ days: z.number().int().min(1).max(90), timeZone: z.string().min(1).max(100) }))
+    .query(({ ctx, input }) => countRowsPerDay({ ...input, workspaceId: ctx.workspace.id })),
   get: workspaceProcedure
     .meta({ permission: "syncs.read" })
     .input(z.object({ runId: z.string() }))
@@ -34,6 +51,20 @@ export const syncRunRouter = createTRPCRouter({
     .query(({ ctx, input }) => listRunLogs({ workspaceId: ctx.workspace.id, runId: input.runId, afterId: input.afterId, limit: input.limit })),
   errors: workspaceProcedure
     .meta({ permission: "syncs.read" })
-    .input(z.object({ runId: z.string(), kind: z.enum(["INVALID", "REJECTED"]).optional(), cursor: z.string().optional(), limit: z.number().int().min(1).max(500).optional() }))
-    .query(({ ctx, input }) => listRunErrors({ workspaceId: ctx.workspace.id, runId: input.runId, kind: input.kind, cursor: input.cursor, limit: input.limit })),
+    .input(
+      z.object({
+        runId: z.string(),
+        kind: z.enum(["INVALID", "REJECTED"]).optional(),
+        field: z.string().max(500).nullable().optional(),
+        reasonGroup: z.string().max(2000).optional(),
+        search: z.string().max(500).optional(),
+        cursor: z.string().optional(),
+        limit: z.number().int().min(1).max(500).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => listRunErrors({ ...input, workspaceId: ctx.workspace.id })),
+  errorGroups: workspaceProcedure
+    .meta({ permission: "syncs.read" })
+    .input(z.object({ runId: z.string() }))
+    .query(({ ctx, input }) => groupRunErrors({ workspaceId: ctx.workspace.id, runId: input.runId })),
 });

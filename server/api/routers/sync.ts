@@ -5,6 +5,7 @@ import { createSync } from "~/server/services/syncs/create-sync";
 import { deleteSync } from "~/server/services/syncs/delete-sync";
 import { dryRunSync } from "~/server/services/syncs/dry-run-sync";
 import { getSync } from "~/server/services/syncs/get-sync";
+import { RunStatus } from "~/server/db/generated/enums";
 import { listSyncs } from "~/server/services/syncs/list-syncs";
 import { previewSchedule } from "~/server/services/syncs/preview-schedule";
 import { suggestMappings } from "~/server/services/syncs/suggest-mappings";
@@ -23,7 +24,15 @@ const ZDryRunInput = z.union([
 export const syncRouter = createTRPCRouter({
   list: workspaceProcedure
     .meta({ permission: "syncs.read" })
-    .query(({ ctx }) => listSyncs({ workspaceId: ctx.workspace.id })),
+    .input(
+      z.object({
+        search: z.string().max(200).optional(),
+        sourceId: z.string().max(100).optional(),
+        destinationId: z.string().max(100).optional(),
+        status: z.union([z.enum(["enabled", "disabled", "never_run"]), z.enum(RunStatus)]).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => listSyncs({ ...input, workspaceId: ctx.workspace.id })),
   get: workspaceProcedure
     .meta({ permission: "syncs.read" })
     .input(z.object({ syncId: z.string() }))

@@ -1,15 +1,28 @@
 import { getDb } from "~/server/db/client";
-import type { RunStatus } from "~/server/db/generated/client";
+import type { RunStatus, RunTrigger } from "~/server/db/generated/client";
 import { describeRunTriggers } from "./describe-run-triggers";
 import { toRunView } from "./run-view";
 
 const MAX_LIMIT = 100;
 
+export type ListSyncRunsOptions = {
+  workspaceId: string;
+  syncId?: string;
+  status?: RunStatus[];
+  trigger?: RunTrigger[];
+  /** Runs queued at or after this instant. */
+  from?: Date;
+  /** Runs queued before this instant. */
+  to?: Date;
+  limit?: number;
+  cursor?: string;
+};
+
 /**
- * Runs of the workspace (or of one sync), newest first, paged with `cursor` = the last run id of the
- * previous page (ids are time-ordered).
+ * Runs of the workspace (or of one sync), newest first, narrowed by status, trigger and when they were
+ * queued, paged with `cursor` = the last run id of the previous page (ids are time-ordered).
  */
-export async function listSyncRuns(p: { workspaceId: string; syncId?: string; status?: RunStatus[]; limit?: number; cursor?: string }) {
+export async function listSyncRuns(p: ListSyncRunsOptions) {
   const db = await getDb();
   const limit = Math.min(Math.max(p.limit ?? 25, 1), MAX_LIMIT);
   const rows = await db.syncRun.findMany({
@@ -17,6 +30,8 @@ export async function listSyncRuns(p: { workspaceId: string; syncId?: string; st
       workspaceId: p.workspaceId,
       ...(p.syncId ? { syncId: p.syncId } : {}),
       ...(p.status?.length ? { status: { in: p.status } } : {}),
+      ...(p.trigger?.length ? { trigger: { in: p.trigger } } : {}),
+      ...(p.from || p.to ? { queuedAt: { ...(p.from ? { gte: p.from } : {}), ...(p.to ? { lt: p.to } : {}) } } : {}),
       ...(p.cursor ? { id: { lt: p.cursor } } : {}),
     },
     orderBy: { id: "desc" },

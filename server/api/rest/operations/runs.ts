@@ -84,6 +84,8 @@ export const listRunErrorsOperation = defineOperation({
         id: e.id,
         kind: e.kind === "INVALID" ? ("invalid" as const) : ("rejected" as const),
         key: e.recordKey,
+        rowNumber: e.rowNumber,
+        rowValues: e.rowValues,
         field: e.field,
         reason: e.reason,
         code: e.code,

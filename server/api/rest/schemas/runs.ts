@@ -97,13 +97,31 @@ export const ZRunErrorsQuery = z.object({
   cursor: z.string().min(1).optional(),
 });
 
+export const ZRunErrorsCsvQuery = z.object({
+  kind: z.enum(["invalid", "rejected"]).optional().meta({ description: "Only invalid rows, or only destination rejections." }),
+  field: z.string().max(500).optional().meta({ description: "Only errors of this field; empty for errors that name no field." }),
+  group: z.string().max(2000).optional().meta({ description: "Only one group: the reason with its values taken out, as the run page shows it." }),
+  search: z.string().max(500).optional().meta({ description: "Only records whose key contains this text (any case)." }),
+});
+
+export function toRunErrorFilter(query: z.output<typeof ZRunErrorsCsvQuery>) {
+  return {
+    kind: toRecordErrorKind(query.kind),
+    field: query.field === undefined ? undefined : query.field === "" ? null : query.field,
+    reasonGroup: query.group,
+    search: query.search,
+  };
+}
+
 export const ZRunErrorList = z
   .object({
     data: z.array(
       z.object({
         id: z.string(),
         kind: z.enum(["invalid", "rejected"]),
-        key: z.string().nullable().meta({ description: "The row's sync key; null for rows whose key is null." }),
+        key: z.string().nullable().meta({ description: "The row's sync key; null for rows whose key is null or empty." }),
+        rowNumber: z.number().int().nullable().meta({ description: "The row's position in the run's read order (1-based: keyed rows by key, then null-key rows), when known." }),
+        rowValues: z.string().nullable().meta({ description: "A few of the row's column values, for rows whose key cannot identify them (null, empty or repeated)." }),
         field: z.string().nullable(),
         reason: z.string(),
         code: z.string().nullable().meta({ description: "The destination's own error code, when it gave one." }),

@@ -1,0 +1,5 @@
+import { downloadRunErrorsCsvHandler } from "~/server/api/run-errors-csv";
+
+export const dynamic = "force-dynamic";
+
+export const GET = downloadRunErrorsCsvHandler;
