@@ -14,7 +14,8 @@ import { acquireAccountSlot } from "./account-slots";
 import { createBatchSender, runInFlightLimit, type DeliveryOptions } from "./deliver";
 import { hashPayload, matchesStoredHash } from "./hash";
 import { lookupStates, saveStates, type StateWrite } from "./record-state";
-import { appendRunLog, cancelRun, failRun, recordErrors, transitionRun, type RecordErrorInput } from "./run-status";
+import { appendRunLog, cancelRun, failRun, recordErrors, transitionRun, type DbClient, type RecordErrorInput } from "./run-status";
+import { decodeWatermark, encodeWatermark, maxChangeValue, nextWatermark, planRead, type Watermark } from "./watermark";
 
 export type ConnectorLookup = {
   source(type: string): SourceConnector<unknown>;
@@ -157,9 +158,18 @@ export async function prepareRun(p: { runId: string; deps: EngineDeps }): Promis
     await appendRunLog(run.id, "info", "prepare", `Full resync: cleared ${count} saved record states, every row is sent again`);
   }
   if (starting) {
-    const total = await source.countRows({ config: context.sourceConfig, model: settings.model, signal: p.deps.signal });
-    await db.syncRun.update({ where: { id: run.id }, data: { totalRows: total } });
-    const rows = total === null ? "row count unknown" : `${total} rows`;
+    const plan = settings.changeTracking
+      ? planRead({ changeTracking: settings.changeTracking, watermark: run.sync.watermark, lastFullCompareAt: run.sync.lastFullCompareAt, fullResync: run.fullResync, now: new Date() })
+      : null;
+    const incremental = plan?.mode === "incremental";
+    // Counting would scan the whole model, which an incremental run exists to avoid.
+    const total = incremental ? null : await source.countRows({ config: context.sourceConfig, model: settings.model, signal: p.deps.signal });
+    await db.syncRun.update({
+      where: { id: run.id },
+      data: { totalRows: total, readMode: plan?.mode ?? null, readSince: incremental ? encodeWatermark(plan.since) : null },
+    });
+    if (plan) await appendRunLog(run.id, "info", "prepare", `${incremental ? "Incremental read" : "Full compare"}: ${plan.reason}`);
+    const rows = incremental ? "incremental" : total === null ? "row count unknown" : `${total} rows`;
     await appendRunLog(
       run.id,
       "info",
@@ -209,8 +219,11 @@ function formatPageLog(page: number, counts: PageCounts, skipped: boolean): stri
   return `Page ${page}: ${parts.join(", ")}${skipped ? " (initial sync skipped: rows marked as seen, nothing sent)" : ""}`;
 }
 
-/** Where a step is in the model: the committed cursor and page count, advanced as pages commit. */
-type Position = { cursor: PageCursor | null; pagesCommitted: number };
+/**
+ * Where a step is in the model: the committed cursor and page count, advanced as pages commit, and the
+ * highest change-tracking value among the committed pages (the watermark candidate).
+ */
+type Position = { cursor: PageCursor | null; pagesCommitted: number; changeMax: Watermark | null };
 
 type ReadResult = { rows: Row[]; limit: number; done: boolean };
 
@@ -221,13 +234,25 @@ type StepSession = {
   builder: RecordBuilder;
   skipRows: boolean;
   deps: EngineDeps;
+  /** Incremental runs: the change-tracking value every read starts past. */
+  since: Watermark | null;
+  /** The change-tracking column whose highest value the run records, when the run tracks one. */
+  trackedColumn: string | null;
 };
 
 function readAfter(session: StepSession, cursor: PageCursor | null): Promise<ReadResult> {
   const { context, deps } = session;
   const limit = (deps.pageSize ?? DEFAULT_PAGE_SIZE) + (cursor?.seen ?? 0);
   return context.source
-    .readPage({ config: context.sourceConfig, model: context.settings.model, keyColumn: context.settings.syncKey.column, after: cursor?.value, limit, signal: deps.signal })
+    .readPage({
+      config: context.sourceConfig,
+      model: context.settings.model,
+      keyColumn: context.settings.syncKey.column,
+      after: cursor?.value,
+      ...(session.since ? { since: session.since } : {}),
+      limit,
+      signal: deps.signal,
+    })
     .then((rows) => ({ rows, limit, done: rows.length < limit }));
 }
 
@@ -352,6 +377,8 @@ async function commitPage(session: StepSession, position: Position, work: PageWo
 
   const page = position.pagesCommitted + 1;
   const nextCursor = cursorAfter(context.settings.syncKey.column, work.cursorBefore, work.rows);
+  const column = session.trackedColumn;
+  const changeMax = column ? pageChangeMax(column, position.changeMax, work.rows) : position.changeMax;
   const db = await getDb();
   const outcome = await db.$transaction(async (tx) => {
     // Guarded on pagesCommitted: if another worker committed this page meanwhile, this one is dropped.
@@ -360,7 +387,8 @@ async function commitPage(session: StepSession, position: Position, work: PageWo
         "rowsUnchanged" = "rowsUnchanged" + ${counts.unchanged}, "rowsCreated" = "rowsCreated" + ${counts.created},
         "rowsUpdated" = "rowsUpdated" + ${counts.updated}, "rowsRejected" = "rowsRejected" + ${counts.rejected},
         "rowsRetried" = "rowsRetried" + ${counts.retried}, "pagesCommitted" = "pagesCommitted" + 1,
-        "cursor" = ${nextCursor ? encodeCursor(nextCursor) : null}
+        "cursor" = ${nextCursor ? encodeCursor(nextCursor) : null},
+        "changeMax" = ${changeMax ? encodeWatermark(changeMax) : null}
       WHERE "id" = ${run.id} AND "status" = 'RUNNING' AND "pagesCommitted" = ${position.pagesCommitted}
       RETURNING "cancelRequested"`;
     const row = updated[0];
@@ -373,7 +401,13 @@ async function commitPage(session: StepSession, position: Position, work: PageWo
   if (!outcome) return { committed: false, cancelRequested: false };
   position.cursor = nextCursor;
   position.pagesCommitted = page;
+  position.changeMax = changeMax;
   return { committed: true, cancelRequested: outcome.cancelRequested };
+}
+
+function pageChangeMax(column: string, current: Watermark | null, rows: Row[]): Watermark | null {
+  const value = maxChangeValue(column, rows, current?.column === column ? current.value : undefined);
+  return value === undefined ? current : { column, value };
 }
 
 /** Pages held between read and commit at most; a partial batch goes out when they are all waiting on it. */
@@ -419,8 +453,10 @@ export async function processPages(p: {
     builder: createRecordBuilder({ settings, object, columns }),
     skipRows: await isFirstRunSkippingRows(run, settings),
     deps,
+    since: run.readMode === "incremental" ? decodeWatermark(run.readSince) : null,
+    trackedColumn: run.readMode && settings.changeTracking ? settings.changeTracking.column : null,
   };
-  const position: Position = { cursor: decodeCursor(run.cursor), pagesCommitted: run.pagesCommitted };
+  const position: Position = { cursor: decodeCursor(run.cursor), pagesCommitted: run.pagesCommitted, changeMax: decodeWatermark(run.changeMax) };
   const keyColumn = settings.syncKey.column;
 
   const sender = createBatchSender({ destination, config: context.destinationConfig, object, behavior: settings.behavior, signal, options: deps.delivery });
@@ -608,13 +644,17 @@ export async function finalizeRun(p: { runId: string; deps: EngineDeps }): Promi
   }
   const context = await loadRunContext(run, p.deps);
   const keyColumn = context.settings.syncKey.column;
-  const nullKeys = await context.source.readNullKeyRows({
-    config: context.sourceConfig,
-    model: context.settings.model,
-    keyColumn,
-    limit: p.deps.nullKeyReportLimit ?? DEFAULT_NULL_KEY_REPORT_LIMIT,
-    signal: p.deps.signal,
-  });
+  // An incremental run compares only the rows it read: null keys are reported by full compares.
+  const nullKeys =
+    run.readMode === "incremental"
+      ? { rows: [], total: 0 }
+      : await context.source.readNullKeyRows({
+          config: context.sourceConfig,
+          model: context.settings.model,
+          keyColumn,
+          limit: p.deps.nullKeyReportLimit ?? DEFAULT_NULL_KEY_REPORT_LIMIT,
+          signal: p.deps.signal,
+        });
   const errors: RecordErrorInput[] = nullKeys.rows.map(() => ({ kind: "INVALID", recordKey: null, field: keyColumn, reason: `sync key column ${keyColumn} is null` }));
   const unlisted = nullKeys.total - nullKeys.rows.length;
   if (unlisted > 0) {
@@ -637,6 +677,7 @@ export async function finalizeRun(p: { runId: string; deps: EngineDeps }): Promi
     if (!moved) return;
     await recordErrors({ runId: run.id, workspaceId: run.workspaceId, syncId: run.syncId, errors }, tx);
     if (nullKeys.total > 0) await appendRunLog(run.id, "warn", "finalize", `${nullKeys.total} rows have a null sync key (${keyColumn}) and were not sent`, tx);
+    if (run.readMode) await commitWatermark(run, finishedAt, tx);
     await appendRunLog(
       run.id,
       "info",
@@ -646,6 +687,28 @@ export async function finalizeRun(p: { runId: string; deps: EngineDeps }): Promi
     );
   });
   return { status: (await loadRun(p.runId)).status };
+}
+
+/**
+ * Advances the sync's watermark to the highest change-tracking value the run read, inside the run's
+ * final transition: a failed or cancelled run never gets here, so its rows are read again next time.
+ */
+async function commitWatermark(run: RunWithSync, finishedAt: Date, tx: DbClient) {
+  const watermark = nextWatermark(run.sync.watermark, run.changeMax);
+  const fullCompare = run.readMode === "full";
+  await tx.sync.update({
+    where: { id: run.syncId },
+    data: { watermark, ...(fullCompare ? { lastFullCompareAt: run.startedAt ?? finishedAt } : {}) },
+  });
+  const value = decodeWatermark(watermark)?.value;
+  const shown = value instanceof Date ? value.toISOString() : String(value);
+  const message =
+    watermark === null
+      ? "No change-tracking value read: the next run reads every row"
+      : watermark === run.sync.watermark
+        ? `Watermark stays at ${shown}`
+        : `Watermark advanced to ${shown}`;
+  await appendRunLog(run.id, "info", "finalize", message, tx);
 }
 
 /** Deletes step logs and record errors older than the retention (14 days). */

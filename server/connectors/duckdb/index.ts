@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBResultReader, DuckDBValue } from "@duckdb/node-api";
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
-import type { ModelQuery, Row, SourceCatalog, SourceColumn, SourceConnector } from "../types";
+import type { ModelQuery, ReadPageParams, Row, SourceCatalog, SourceColumn, SourceConnector } from "../types";
 import { type DuckdbConfig, duckdbConfigSchema, FILES_TABLE } from "./config";
 import { DATABASE_CATALOG, duckdbTimeouts, STATEMENT_TIMEOUT_CODE, withDuckdbSession } from "./session";
 import { convertDuckdbValue, mapDuckdbType } from "./values";
@@ -76,6 +76,13 @@ function toBindValue(after: unknown): DuckDBValue {
   if (after instanceof Date) return after.toISOString();
   if (typeof after === "number" || typeof after === "string" || typeof after === "boolean" || typeof after === "bigint") return after;
   throw new SourceQueryError(`Cannot page from a key of type ${typeof after}: key columns must hold numbers, text or dates.`);
+}
+
+/** Incremental reads: `model.<column> > $n`, its value appended to `params`; nothing without `since`. */
+function buildSinceCondition(since: ReadPageParams<unknown>["since"], params: DuckDBValue[]): string[] {
+  if (!since) return [];
+  params.push(toBindValue(since.value));
+  return [`model.${quoteIdent(since.column)} > $${params.length}`];
 }
 
 async function countWhere(connection: DuckDBConnection, from: string, where = ""): Promise<number> {
@@ -160,14 +167,13 @@ export const duckdbConnector = {
     }
   },
 
-  async readPage({ config, model, keyColumn, after, limit, signal }) {
+  async readPage({ config, model, keyColumn, after, since, limit, signal }) {
     const key = `model.${quoteIdent(keyColumn)}`;
     return withDuckdbSession(config, { timeoutMs: duckdbTimeouts.pageMs, signal }, async (connection) => {
       const from = await modelFromItem(connection, config, model);
-      const reader =
-        after === undefined
-          ? await readOne(connection, `SELECT * FROM ${from} WHERE ${key} IS NOT NULL ORDER BY ${key} LIMIT ${clampLimit(limit)}`)
-          : await readOne(connection, `SELECT * FROM ${from} WHERE ${key} >= $1 ORDER BY ${key} LIMIT ${clampLimit(limit)}`, [toBindValue(after)]);
+      const params: DuckDBValue[] = after === undefined ? [] : [toBindValue(after)];
+      const conditions = [after === undefined ? `${key} IS NOT NULL` : `${key} >= $1`, ...buildSinceCondition(since, params)];
+      const reader = await readOne(connection, `SELECT * FROM ${from} WHERE ${conditions.join(" AND ")} ORDER BY ${key} LIMIT ${clampLimit(limit)}`, params);
       return readRows(reader);
     });
   },

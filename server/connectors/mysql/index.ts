@@ -1,7 +1,7 @@
 import type { FieldPacket } from "mysql2/promise";
 import { SourceQueryError } from "../errors";
 import { checkModelSql } from "../read-only-sql/node-sql-parser";
-import type { ModelQuery, SourceCatalog, SourceColumn, SourceConnector } from "../types";
+import type { ModelQuery, ReadPageParams, SourceCatalog, SourceColumn, SourceConnector } from "../types";
 import { mapMysqlType, readFieldType } from "./column-types";
 import { type MysqlConfig, mysqlConfigSchema } from "./config";
 import { readPrivilegeWarning } from "./privileges";
@@ -50,6 +50,13 @@ async function buildAfterPlaceholder(query: MysqlQuery, from: string, keyColumn:
   if (/int$/.test(type)) return typeof field.flags === "number" && field.flags & UNSIGNED_FLAG ? "CAST(? AS UNSIGNED)" : "CAST(? AS SIGNED)";
   if (type === "decimal") return `CAST(? AS DECIMAL(65, ${Math.min(30, field.decimals)}))`;
   return "?";
+}
+
+/** Incremental reads: `model.<column> > ?`, its value appended to `params`; nothing without `since`. */
+async function buildSinceCondition(query: MysqlQuery, from: string, since: ReadPageParams<unknown>["since"], params: unknown[]): Promise<string[]> {
+  if (!since) return [];
+  params.push(since.value);
+  return [`model.${quoteIdent(since.column)} > ${await buildAfterPlaceholder(query, from, since.column, since.value)}`];
 }
 
 type CatalogRow = { table_schema: string; table_name: string; column_name: string; column_type: string };
@@ -129,15 +136,14 @@ export const mysqlConnector = {
     }
   },
 
-  async readPage({ config, model, keyColumn, after, limit, signal }) {
+  async readPage({ config, model, keyColumn, after, since, limit, signal }) {
     const from = buildFromItem(model);
     const key = `model.${quoteIdent(keyColumn)}`;
     return withReadOnlySession(config, { timeoutMs: mysqlTimeouts.pageMs, signal }, async (query) => {
-      if (after === undefined) {
-        return (await query(`SELECT * FROM ${from} WHERE ${key} IS NOT NULL ORDER BY ${key} LIMIT ${clampLimit(limit)}`)).rows;
-      }
-      const placeholder = await buildAfterPlaceholder(query, from, keyColumn, after);
-      return (await query(`SELECT * FROM ${from} WHERE ${key} >= ${placeholder} ORDER BY ${key} LIMIT ${clampLimit(limit)}`, [after])).rows;
+      const params: unknown[] = after === undefined ? [] : [after];
+      const conditions = [after === undefined ? `${key} IS NOT NULL` : `${key} >= ${await buildAfterPlaceholder(query, from, keyColumn, after)}`];
+      conditions.push(...(await buildSinceCondition(query, from, since, params)));
+      return (await query(`SELECT * FROM ${from} WHERE ${conditions.join(" AND ")} ORDER BY ${key} LIMIT ${clampLimit(limit)}`, params)).rows;
     });
   },
 

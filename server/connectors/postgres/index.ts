@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { checkPostgresModelSql } from "../read-only-sql/postgres";
-import type { ModelQuery, SourceCatalog, SourceColumn, SourceConnector } from "../types";
+import type { ModelQuery, ReadPageParams, SourceCatalog, SourceColumn, SourceConnector } from "../types";
 import { mapPostgresType } from "./column-types";
 import { type PostgresConfig, postgresConfigSchema } from "./config";
 import { readPrivilegeWarning } from "./privileges";
@@ -20,6 +20,13 @@ function quoteIdent(name: string): string {
 async function buildFromItem(model: ModelQuery): Promise<string> {
   if (model.type === "table") return `${quoteIdent(model.schema)}.${quoteIdent(model.table)} AS model`;
   return `(\n${await checkPostgresModelSql(model.sql)}\n) AS model`;
+}
+
+/** Incremental reads: `model.<column> > $n`, its value appended to `params`; nothing without `since`. */
+function buildSinceCondition(since: ReadPageParams<unknown>["since"], params: unknown[]): string[] {
+  if (!since) return [];
+  params.push(since.value);
+  return [`model.${quoteIdent(since.column)} > $${params.length}`];
 }
 
 function clampLimit(limit: number): number {
@@ -128,15 +135,15 @@ export const postgresConnector = {
     }
   },
 
-  async readPage({ config, model, keyColumn, after, limit, signal }) {
+  async readPage({ config, model, keyColumn, after, since, limit, signal }) {
     const from = await buildFromItem(model);
     const key = `model.${quoteIdent(keyColumn)}`;
     return withReadOnlySession(config, { timeoutMs: postgresTimeouts.pageMs, signal }, async (query) => {
-      // The parameter is sent untyped, so PostgreSQL reads it as the key column's own type.
-      const result =
-        after === undefined
-          ? await query(`SELECT * FROM ${from} WHERE ${key} IS NOT NULL ORDER BY ${key} LIMIT $1`, [clampLimit(limit)])
-          : await query(`SELECT * FROM ${from} WHERE ${key} >= $1 ORDER BY ${key} LIMIT $2`, [after, clampLimit(limit)]);
+      // Parameters are sent untyped, so PostgreSQL reads each as its column's own type.
+      const params: unknown[] = after === undefined ? [] : [after];
+      const conditions = [after === undefined ? `${key} IS NOT NULL` : `${key} >= $1`, ...buildSinceCondition(since, params)];
+      params.push(clampLimit(limit));
+      const result = await query(`SELECT * FROM ${from} WHERE ${conditions.join(" AND ")} ORDER BY ${key} LIMIT $${params.length}`, params);
       return result.rows;
     });
   },
