@@ -32,6 +32,13 @@ export const ZRun = z
     status: ZRunStatus,
     trigger: z.enum(["manual", "schedule", "api"]),
     fullResync: z.boolean(),
+    read: z
+      .object({
+        mode: z.enum(["full", "incremental"]),
+        since: z.object({ column: z.string(), value: z.string() }).nullable().meta({ description: "Incremental runs: only rows whose `column` is greater than `value` (the watermark minus the look-back) were read." }),
+      })
+      .nullable()
+      .meta({ description: "Syncs with change tracking: whether the run read every row (`full`) or only the changed ones (`incremental`); rows an incremental run did not read are not counted." }),
     counts: ZRunCounts,
     totalRows: z.number().int().nullable().meta({ description: "Rows in the model when the run started, when the source can count them." }),
     queuedAt: ZTimestamp,
@@ -104,6 +111,7 @@ export function toPublicRun(run: RunView): z.input<typeof ZRun> {
     status: toPublicRunStatus(run.status),
     trigger: toPublicTrigger(run.trigger),
     fullResync: run.fullResync,
+    read: run.read,
     counts: run.counts,
     totalRows: run.totalRows,
     queuedAt: toIso(run.queuedAt),
