@@ -252,7 +252,8 @@ async function profileWatermarkScenario(p: { workspaceId: string; actor: { userI
     },
   });
   await productRun({ workspaceId: p.workspaceId, stateStore: p.stateStore, id: "watermark-seed", syncId: sync.id, simUrl: clevertapUrl });
-  await sql(`UPDATE users_tracked SET plan = 'enterprise', updated_at = now() WHERE user_id % 100 = 0`);
+  // A plan no earlier scenario wrote, so every one of these rows is a real change.
+  await sql(`UPDATE users_tracked SET plan = 'tracked', updated_at = now() WHERE user_id % 100 = 0`);
   return productRun({ workspaceId: p.workspaceId, stateStore: p.stateStore, id: `profile-1pct-watermark${SUFFIX}`, syncId: sync.id, simUrl: clevertapUrl });
 }
 
