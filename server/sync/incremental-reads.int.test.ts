@@ -84,8 +84,9 @@ async function createSync(settings: Settings) {
     [sourceId, { type: "postgres", config: { url: database.url } }],
     [destinationId, { type: "clevertap", config: { accountId: SIM_ACCOUNT_ID, passcode: SIM_PASSCODE, region: "us1" } }],
   ]);
-  const deps: EngineDeps = { resolveConnectionConfig: async (connectionId) => configs.get(connectionId)!, delivery: { maxAttempts: 1 } };
-  const run = async () => {
+  const run = async (options: { deliveryAttempts?: number } = {}) => {
+    // Retries with backoff, as in production, unless a test wants the run to fail at its first refusal.
+    const deps: EngineDeps = { resolveConnectionConfig: async (connectionId) => configs.get(connectionId)!, delivery: options.deliveryAttempts ? { maxAttempts: options.deliveryAttempts } : {} };
     const runId = createId("run");
     await db.syncRun.create({ data: { id: runId, workspaceId, syncId, trigger: "MANUAL", fullResync: false } });
     const uploadedBefore = clevertap.store.stats.uploadedRecords;
@@ -180,7 +181,7 @@ describe("incremental reads with a change-tracking column (PostgreSQL source)", 
     const before = await sync.readSync();
     await source.query(`UPDATE users SET name = name || ' again', updated_at = now() + interval '1 minute' WHERE user_id BETWEEN 1 AND 10`);
     clevertap.store.faults = { rate5xx: 1 };
-    const failed = await sync.run();
+    const failed = await sync.run({ deliveryAttempts: 1 });
     expect(failed.status).toBe("FAILED");
     expect(failed.run.readMode).toBe("incremental");
     expect((await sync.readSync()).watermark).toBe(before.watermark);
