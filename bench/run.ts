@@ -48,6 +48,13 @@ type WorkerTask = { rows: number; suffix: string; store: StateStore; sourceUrl: 
 const LOADER_BATCH = 1000;
 const LOADER_IN_FLIGHT = 4;
 const PROFILE_COLUMNS = "user_id, email, username, plan, signed_up_at, score";
+const PROFILE_MAPPINGS = [
+  { from: { column: "email" }, to: "Email", type: "string" },
+  { from: { column: "username" }, to: "Name", type: "string" },
+  { from: { column: "plan" }, to: "Plan", type: "string" },
+  { from: { column: "signed_up_at" }, to: "Signed Up", type: "date" },
+  { from: { column: "score" }, to: "Score", type: "number" },
+];
 
 function suffixFor(rows: number): string {
   return rows >= 1_000_000 ? `-${rows / 1_000_000}m` : `-${Math.round(rows / 1000)}k`;
@@ -162,13 +169,7 @@ async function runWorker(task: WorkerTask): Promise<void> {
         object: "profile",
         behavior: "upsert",
         syncKey: { column: "user_id", identifier: "identity" },
-        mappings: [
-          { from: { column: "email" }, to: "Email", type: "string" },
-          { from: { column: "username" }, to: "Name", type: "string" },
-          { from: { column: "plan" }, to: "Plan", type: "string" },
-          { from: { column: "signed_up_at" }, to: "Signed Up", type: "date" },
-          { from: { column: "score" }, to: "Score", type: "number" },
-        ],
+        mappings: PROFILE_MAPPINGS,
       },
     });
     const events = await createSync({
@@ -186,13 +187,46 @@ async function runWorker(task: WorkerTask): Promise<void> {
         event: { name: { constant: "purchase" }, identityColumn: "user_id", identifier: "id", idColumn: "event_id", timestampColumn: "at" },
       },
     });
+    /**
+     * profile-1pct-watermark: the 1% run again, on a copy of the users table with an indexed updated_at, by
+     * a sync that tracks it. Its first run skips the current rows (marks them seen and commits the
+     * watermark), so only the incremental 1% run is measured: it should read about 1% of the rows.
+     */
+    const profileWatermarkRun = async (): Promise<Scenario> => {
+      await sql(task.sourceUrl, `DROP TABLE IF EXISTS users_tracked`);
+      // Written days ago, a minute apart: only the latest rows fall inside the look-back from the first watermark.
+      await sql(task.sourceUrl, `CREATE TABLE users_tracked AS SELECT ${PROFILE_COLUMNS}, now() - interval '2 days' - (user_id || ' minutes')::interval AS updated_at FROM users`);
+      await sql(task.sourceUrl, `ALTER TABLE users_tracked ADD PRIMARY KEY (user_id)`);
+      await sql(task.sourceUrl, `CREATE INDEX users_tracked_updated_at ON users_tracked (updated_at)`);
+      await sql(task.sourceUrl, `ANALYZE users_tracked`);
+      const tracked = await createSync({
+        workspaceId: ws.id,
+        actor,
+        definition: {
+          name: "Users to CleverTap (change tracking)",
+          sourceId: src.id,
+          destinationId: ct.id,
+          model: { type: "table", schema: "public", table: "users_tracked" },
+          object: "profile",
+          behavior: "upsert",
+          syncKey: { column: "user_id", identifier: "identity" },
+          mappings: PROFILE_MAPPINGS,
+          initialSync: "skip",
+          changeTracking: { column: "updated_at", lookbackMinutes: 15, fullCompareHours: 24 },
+        },
+      });
+      await productRun({ id: "watermark-seed", workspaceId: ws.id, syncId: tracked.id, simUrl: task.clevertapUrl });
+      // A plan no earlier scenario wrote, so every one of these rows is a real change.
+      await sql(task.sourceUrl, `UPDATE users_tracked SET plan = 'tracked', updated_at = now() WHERE user_id % 100 = 0`);
+      return productRun({ id: `profile-1pct-watermark${task.suffix}`, workspaceId: ws.id, syncId: tracked.id, simUrl: task.clevertapUrl });
+    };
     const profileRun = (name: string) => productRun({ id: `${name}${task.suffix}`, workspaceId: ws.id, syncId: profiles.id, simUrl: task.clevertapUrl });
     /** The product scenarios, in order: each one's source changes before it, then its run. */
     const PRODUCT_SCENARIOS: { before?: () => Promise<unknown>; run: () => Promise<Scenario> }[] = [
       { run: () => profileRun("profile-first") },
       { run: () => profileRun("profile-nochange") },
       { before: () => sql(task.sourceUrl, `UPDATE users SET plan = 'enterprise' WHERE user_id % 100 = 0`), run: () => profileRun("profile-1pct") },
-      // profile-1pct-watermark: the same 1% change read through the sync's change-tracking column.
+      { run: () => profileWatermarkRun() },
       { run: () => productRun({ id: `customerio-events${task.suffix}`, workspaceId: ws.id, syncId: events.id, simUrl: task.customerioUrl }) },
     ];
     const results: Scenario[] = [];

@@ -1,3 +1,4 @@
+import { format } from "date-fns";
 import type { RunStatus, RunTriggeredBy } from "./sync-run-types";
 
 const TRIGGERS: Record<string, string> = { MANUAL: "Manual", SCHEDULE: "Schedule", API: "API" };
@@ -38,4 +39,10 @@ export function formatCount(n: number): string {
 /** Status words for screen readers and summaries. */
 export function describeRunStatus(status: RunStatus): string {
   return status.toLowerCase().replaceAll("_", " ");
+}
+
+/** A change-tracking value (watermark) as the API gives it: ISO times in the reader's locale, numbers as they are. */
+export function formatChangeValue(value: string): string {
+  const date = /^\d{4}-\d{2}-\d{2}T/.test(value) ? new Date(value) : null;
+  return date && !Number.isNaN(date.getTime()) ? format(date, "PPpp") : value;
 }

@@ -13,7 +13,7 @@ import { PageHeader } from "~/components/ui/page-header";
 import { ProgressBar } from "~/components/ui/progress-bar";
 import { QueryState } from "~/components/ui/query-state";
 import { useWorkspace } from "~/components/workspace/workspace-context";
-import { formatCount, formatDuration, formatTrigger, formatTriggeredBy } from "./format-run";
+import { formatChangeValue, formatCount, formatDuration, formatTrigger, formatTriggeredBy } from "./format-run";
 import { RunErrorsTable } from "./run-errors-table";
 import { RunLog } from "./run-log";
 import { RunStatusBadge } from "./run-status-badge";
@@ -85,6 +85,29 @@ function RunWarnings({ warnings }: { warnings: RunWarning[] }) {
   );
 }
 
+/** Syncs with change tracking: what the run read, so its counts are read against the right set of rows. */
+function ReadModeNote({ read }: { read: NonNullable<RunDetail["read"]> }) {
+  return (
+    <p className="mb-3 text-sm text-slate-600" data-testid="run-read-mode">
+      {read.mode === "incremental" ? (
+        <>
+          <span className="font-medium text-slate-900">Incremental read</span>
+          {read.since ? (
+            <>
+              : rows with <code className="rounded bg-slate-100 px-1">{read.since.column}</code> after {formatChangeValue(read.since.value)}
+            </>
+          ) : null}
+          . Rows it did not read were not compared, so they are not counted as unchanged.
+        </>
+      ) : (
+        <>
+          <span className="font-medium text-slate-900">Full compare</span>: every row of the model was read and compared.
+        </>
+      )}
+    </p>
+  );
+}
+
 function RunDetails({ run, syncId, alreadyRunning, revision }: { run: RunDetail; syncId: string; alreadyRunning: boolean; revision: string }) {
   const trpc = useTRPC();
   const workspace = useWorkspace();
@@ -143,6 +166,7 @@ function RunDetails({ run, syncId, alreadyRunning, revision }: { run: RunDetail;
           </CardBody>
         </Card>
       ) : null}
+      {run.read ? <ReadModeNote read={run.read} /> : null}
       <CountTiles counts={run.counts} />
       {run.verification ? <VerificationPanel verification={run.verification} /> : null}
       <RunErrorsTable runId={run.id} status={run.status} />

@@ -48,9 +48,19 @@ export type SyncFormValues = {
   idColumn: string;
   timestampColumn: string;
   initialSync: "all" | "skip";
+  /** Empty: every run reads every row. */
+  changeTrackingColumn: string;
+  changeLookbackMinutes: string;
+  fullCompareHours: string;
+  /** A new sync whose user has not chosen yet: event syncs on a numeric or date key default to it. */
+  changeTrackingAuto: boolean;
   schedule: ScheduleFormValues;
   enabled: boolean;
 };
+
+/** Defaults of `server/sync/definition.ts` (ZChangeTracking), repeated because components may only import types from server. */
+export const DEFAULT_LOOKBACK_MINUTES = "15";
+export const DEFAULT_FULL_COMPARE_HOURS = "24";
 
 export type ScheduleDefinition = { type: "manual" } | { type: "interval"; minutes: number } | { type: "cron"; expression: string; timezone: string };
 
@@ -88,6 +98,10 @@ export function createDefaultValues(timezone = "UTC"): SyncFormValues {
     idColumn: "",
     timestampColumn: "",
     initialSync: "all",
+    changeTrackingColumn: "",
+    changeLookbackMinutes: DEFAULT_LOOKBACK_MINUTES,
+    fullCompareHours: DEFAULT_FULL_COMPARE_HOURS,
+    changeTrackingAuto: true,
     schedule: { kind: "manual", every: "15", time: "06:00", expression: "0 * * * *", timezone },
     enabled: true,
   };
@@ -199,9 +213,17 @@ export function buildDefinition(values: SyncFormValues, context: DefinitionConte
     syncAllColumns: values.mappingMode === "all",
     event,
     initialSync: values.initialSync,
+    changeTracking: values.changeTrackingColumn
+      ? { column: values.changeTrackingColumn, lookbackMinutes: readWholeNumber(values.changeLookbackMinutes), fullCompareHours: readWholeNumber(values.fullCompareHours) }
+      : null,
     schedule: buildSchedule(values.schedule),
     enabled: values.enabled,
   };
+}
+
+/** Empty or non-numeric text becomes NaN, which the server refuses with the field's name. */
+function readWholeNumber(text: string): number {
+  return text.trim() === "" ? Number.NaN : Number(text);
 }
 
 export type SyncDefinitionBody = ReturnType<typeof buildDefinition>;
@@ -236,6 +258,10 @@ export function readSyncView(sync: SyncView, fallbackTimezone: string): SyncForm
     idColumn: event?.idColumn ?? "",
     timestampColumn: event?.timestampColumn ?? "",
     initialSync: sync.initialSync,
+    changeTrackingColumn: sync.changeTracking?.column ?? "",
+    changeLookbackMinutes: String(sync.changeTracking?.lookbackMinutes ?? DEFAULT_LOOKBACK_MINUTES),
+    fullCompareHours: String(sync.changeTracking?.fullCompareHours ?? DEFAULT_FULL_COMPARE_HOURS),
+    changeTrackingAuto: false,
     schedule: readSchedule(sync.schedule, fallbackTimezone),
     enabled: sync.enabled,
   };

@@ -11,6 +11,7 @@ import { Button } from "~/components/ui/button";
 import { Field, Input } from "~/components/ui/field";
 import { Spinner } from "~/components/ui/spinner";
 import { useWorkspace } from "~/components/workspace/workspace-context";
+import { ChangeTrackingSection } from "./change-tracking-section";
 import { DestinationSection } from "./destination-section";
 import { DryRunPanel, type DryRunTarget } from "./dry-run-panel";
 import { FormSection } from "./form-section";
@@ -42,6 +43,10 @@ const TOP_LEVEL_LABELS: Record<string, string> = {
   "event.idColumn": "Event id column",
   "event.timestampColumn": "Timestamp column",
   initialSync: "Initial sync",
+  changeTracking: "Change tracking",
+  "changeTracking.column": "Change-tracking column",
+  "changeTracking.lookbackMinutes": "Look-back",
+  "changeTracking.fullCompareHours": "Full compare interval",
   schedule: "Schedule",
   syncAllColumns: "Sync All Columns",
   enabled: "Enabled",
@@ -251,6 +256,7 @@ export function SyncForm({ sources, destinations, connectorTypes, defaultValues,
     key: object ? ++counter : 0,
     event: object?.type === "event" ? ++counter : 0,
     mappings: object ? ++counter : 0,
+    changeTracking: object ? ++counter : 0,
     schedule: ++counter,
     confirm: ++counter,
   };
@@ -291,6 +297,7 @@ export function SyncForm({ sources, destinations, connectorTypes, defaultValues,
               {object.type === "event" ? <EventSection step={steps.event} columns={columns.data ?? []} object={object} /> : null}
               <MappingsEditor step={steps.mappings} columns={columns.data ?? []} object={object} destinationLabel={destinationType?.label ?? "Destination"} mappings={mappings} onAutoMatch={() => void autoMatch()} isMatching={isMatching} />
               {matchError ? <Alert title="Standard fields could not be matched">{matchError}</Alert> : null}
+              <ChangeTrackingSection step={steps.changeTracking} columns={columns.data ?? []} object={object} />
             </>
           ) : (
             <p className="rounded-md border border-dashed border-slate-300 bg-white px-4 py-4 text-sm text-slate-500">Choose a destination and its object to set the sync behavior, the sync key and the field mappings.</p>

@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { format, formatDistanceToNow } from "date-fns";
+import { formatChangeValue } from "~/components/sync-runs/format-run";
 import { ArrowLeft, Pencil, Play, RotateCcw, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -222,6 +223,15 @@ function SyncDetails({ sync, notice }: { sync: SyncView; notice: "created" | "sa
                 <dt className="text-slate-500">Schedule</dt>
                 <dd className="text-slate-900">{sync.scheduleDescription}</dd>
               </div>
+              {sync.changeTracking ? (
+                <div data-testid="sync-watermark">
+                  <dt className="text-slate-500">Change tracking</dt>
+                  <dd className="text-slate-900">
+                    {sync.watermark ? `Read up to ${sync.changeTracking.column} ${formatChangeValue(sync.watermark)}` : "The next run reads every row"}
+                    {sync.lastFullCompareAt ? <span className="block text-xs text-slate-500">Last full compare {formatDistanceToNow(sync.lastFullCompareAt, { addSuffix: true })}</span> : null}
+                  </dd>
+                </div>
+              ) : null}
               <div>
                 <dt className="text-slate-500">Next run</dt>
                 <dd className="text-slate-900">

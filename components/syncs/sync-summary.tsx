@@ -12,6 +12,13 @@ function describeFrom(from: SyncDefinitionBody["mappings"][number]["from"]): str
   return "constant" in from ? `"${String(from.constant)}"` : (from.column ?? "—");
 }
 
+/** Also used on the sync page, so both say the same thing. */
+export function describeChangeTracking(tracking: SyncDefinitionBody["changeTracking"] | undefined): string {
+  if (!tracking) return "Off: every run reads and compares every row";
+  const lookback = tracking.lookbackMinutes > 0 ? `, look-back ${tracking.lookbackMinutes} min` : "";
+  return `Incremental: rows whose ${tracking.column} is past the last run's${lookback}; full compare every ${tracking.fullCompareHours} h`;
+}
+
 export type SummaryNames = { source?: string; destination?: string; object?: DestinationObjectView; scheduleDescription?: string };
 
 /** "Confirm Sync Details": the definition in words, as it will be saved. */
@@ -48,6 +55,7 @@ export function SyncSummary({ definition, names }: { definition: SyncDefinitionB
     ),
   ]);
   rows.push(["Initial sync", definition.initialSync === "all" ? "Send all current rows" : "Skip current rows"]);
+  rows.push(["Change tracking", describeChangeTracking(definition.changeTracking)]);
   rows.push(["Schedule", names.scheduleDescription ?? "—"]);
   return (
     <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]" aria-label="Sync details">

@@ -84,6 +84,12 @@ export type ReadPageParams<C> = {
    * it skips the rows it has already seen). `after` is a key value exactly as an earlier page returned it.
    */
   after?: unknown;
+  /**
+   * Incremental reads: only rows whose `column` is strictly greater than `value` (a value as an earlier
+   * page returned it, or a Date moved back by the sync's look-back), bound as a parameter. Keyset paging
+   * by `keyColumn` and `after` stays as it is. Absent: every row.
+   */
+  since?: { column: string; value: unknown };
   limit: number;
   signal?: AbortSignal;
 };

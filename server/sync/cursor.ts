@@ -8,14 +8,14 @@ export type PageCursor = { value: unknown; seen: number };
 type Encoded = { v: unknown; seen: number };
 
 // Key values must come back exactly as the source returned them, so non-JSON types are tagged.
-function encodeValue(value: unknown): unknown {
+export function encodeValue(value: unknown): unknown {
   if (value instanceof Date) return { $date: value.toISOString() };
   if (typeof value === "bigint") return { $bigint: value.toString() };
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString("base64") };
   return value;
 }
 
-function decodeValue(value: unknown): unknown {
+export function decodeValue(value: unknown): unknown {
   if (value && typeof value === "object") {
     const tagged = value as { $date?: string; $bigint?: string; $bytes?: string };
     if (typeof tagged.$date === "string") return new Date(tagged.$date);

@@ -59,6 +59,32 @@ export const ZSchedule = z
 
 export const ZInitialSync = z.enum(["all", "skip"]);
 
+export const DEFAULT_LOOKBACK_MINUTES = 15;
+export const DEFAULT_FULL_COMPARE_HOURS = 24;
+
+/**
+ * Incremental reads: a run reads only rows whose `column` is past the last committed watermark minus
+ * `lookbackMinutes` (date columns; late writes inside it are still caught), and every `fullCompareHours`
+ * a run reads the whole model to catch what the watermark misses (rows written with an old value).
+ */
+export const ZChangeTracking = z.object({
+  column: z.string().trim().min(1).meta({ description: "A date/timestamp column set on every write (updated_at), or an increasing number (an event id)." }),
+  lookbackMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(DEFAULT_LOOKBACK_MINUTES)
+    .meta({ description: "Date columns: also re-read rows this many minutes before the watermark, for late writes. Ignored for numeric columns." }),
+  fullCompareHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 366)
+    .default(DEFAULT_FULL_COMPARE_HOURS)
+    .meta({ description: "A run this long after the last full compare reads every row." }),
+});
+
 const settingsFields = {
   model: ZModelQuery,
   /** Destination object id: profile | event (CleverTap), person | event (Customer.io). */
@@ -70,6 +96,8 @@ const settingsFields = {
   event: ZEventSettings.nullish(),
   initialSync: ZInitialSync,
   schedule: ZSchedule,
+  /** Null or absent: every run reads the whole model. Event syncs on a numeric or date key get it by default (see defaultChangeTracking). */
+  changeTracking: ZChangeTracking.nullish(),
 };
 
 const identityFields = {
@@ -99,6 +127,7 @@ export type Mapping = z.infer<typeof ZMapping>;
 export type MappingSource = z.infer<typeof ZMappingSource>;
 export type EventSettings = z.infer<typeof ZEventSettings>;
 export type Schedule = z.infer<typeof ZSchedule>;
+export type ChangeTracking = z.infer<typeof ZChangeTracking>;
 export type SyncSettings = z.infer<typeof ZSyncSettings>;
 export type SyncDefinition = z.infer<typeof ZSyncDefinition>;
 export type SyncDefinitionPatch = z.infer<typeof ZSyncDefinitionPatch>;
@@ -115,6 +144,7 @@ export function parseStoredSettings(row: {
   event: unknown;
   initialSync: string;
   schedule: unknown;
+  changeTracking: unknown;
 }): SyncSettings {
   const parsed = ZSyncSettings.safeParse(row);
   if (!parsed.success) {
@@ -206,6 +236,16 @@ export function validateSyncDefinition(p: {
     }
   }
 
+  if (definition.changeTracking) {
+    const tracked = requireColumn("changeTracking.column", definition.changeTracking.column, "Change-tracking column");
+    if (tracked && tracked.type !== "date" && tracked.type !== "number") {
+      errors.push({
+        field: "changeTracking.column",
+        message: `Column "${tracked.name}" (${tracked.nativeType}) cannot track changes: choose a date/timestamp column set on every write, or an increasing number`,
+      });
+    }
+  }
+
   const targets = new Map<string, number>();
   definition.mappings.forEach((mapping, i) => {
     const previous = targets.get(mapping.to);
@@ -233,6 +273,17 @@ export function validateSyncDefinition(p: {
   });
 
   return errors;
+}
+
+/**
+ * An event is sent once per key, so an event sync whose key is a number or a date (an increasing id or
+ * time) reads only the rows after the last one it read, unless the definition says otherwise.
+ */
+export function defaultChangeTracking(p: { definition: SyncSettings; object: DestinationObject | undefined; sourceColumns: SourceColumn[] }): ChangeTracking | null {
+  if (p.object?.type !== "event") return null;
+  const key = p.sourceColumns.find((c) => c.name === p.definition.syncKey.column);
+  if (key?.type !== "number" && key?.type !== "date") return null;
+  return { column: key.name, lookbackMinutes: key.type === "date" ? DEFAULT_LOOKBACK_MINUTES : 0, fullCompareHours: DEFAULT_FULL_COMPARE_HOURS };
 }
 
 function normalizeName(name: string): string {

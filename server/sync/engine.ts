@@ -20,7 +20,8 @@ import { choosePageSize } from "./page-size";
 import { lookupStates, saveStates, type StateWrite } from "./record-state";
 import { checkRowCount } from "./row-count-warnings";
 import { forgetSentBatches, reportUnsettledBatches, saveSentBatch } from "./sent-batches";
-import { appendRunLog, cancelRun, failRun, finalRunStatus, PAGE_TRANSACTION, recordErrors, SUCCEEDED_STATUSES, transitionRun, type RecordErrorInput } from "./run-status";
+import { appendRunLog, cancelRun, failRun, finalRunStatus, PAGE_TRANSACTION, recordErrors, SUCCEEDED_STATUSES, transitionRun, type DbClient, type RecordErrorInput } from "./run-status";
+import { decodeWatermark, encodeWatermark, maxChangeValue, nextWatermark, planRead, type Watermark } from "./watermark";
 
 export type ConnectorLookup = {
   source(type: string): SourceConnector<unknown>;
@@ -177,9 +178,18 @@ export async function prepareRun(p: { runId: string; deps: EngineDeps }): Promis
     await appendRunLog(run.id, "info", "prepare", `Full resync: cleared ${count} saved record states, every row is sent again`);
   }
   if (starting) {
-    const total = await source.countRows({ config: context.sourceConfig, model: settings.model, signal: p.deps.signal });
-    await db.syncRun.update({ where: { id: run.id }, data: { totalRows: total } });
-    const rows = total === null ? "row count unknown" : `${total} rows`;
+    const plan = settings.changeTracking
+      ? planRead({ changeTracking: settings.changeTracking, watermark: run.sync.watermark, lastFullCompareAt: run.sync.lastFullCompareAt, fullResync: run.fullResync, now: new Date() })
+      : null;
+    const incremental = plan?.mode === "incremental";
+    // Counting would scan the whole model, which an incremental run exists to avoid.
+    const total = incremental ? null : await source.countRows({ config: context.sourceConfig, model: settings.model, signal: p.deps.signal });
+    await db.syncRun.update({
+      where: { id: run.id },
+      data: { totalRows: total, readMode: plan?.mode ?? null, readSince: incremental ? encodeWatermark(plan.since) : null },
+    });
+    if (plan) await appendRunLog(run.id, "info", "prepare", `${incremental ? "Incremental read" : "Full compare"}: ${plan.reason}`);
+    const rows = incremental ? "incremental" : total === null ? "row count unknown" : `${total} rows`;
     await appendRunLog(
       run.id,
       "info",
@@ -234,8 +244,11 @@ function formatPageLog(page: number, counts: PageCounts, skipped: boolean): stri
   return `Page ${page}: ${parts.join(", ")}${skipped ? " (initial sync skipped: rows marked as seen, nothing sent)" : ""}`;
 }
 
-/** Where a step is in the model: the committed cursor and page count, advanced as pages commit. */
-type Position = { cursor: PageCursor | null; pagesCommitted: number };
+/**
+ * Where a step is in the model: the committed cursor and page count, advanced as pages commit, and the
+ * highest change-tracking value among the committed pages (the watermark candidate).
+ */
+type Position = { cursor: PageCursor | null; pagesCommitted: number; changeMax: Watermark | null };
 
 type ReadResult = { rows: Row[]; limit: number; done: boolean };
 
@@ -252,6 +265,10 @@ type StepSession = {
   pageSize: number;
   /** Rows counted as read before the next page to classify: record errors name rows by their position. */
   readBefore: number;
+  /** Incremental runs: the change-tracking value every read starts past (the reader was opened with it). */
+  since: Watermark | null;
+  /** The change-tracking column whose highest value the run records, when the run tracks one. */
+  trackedColumn: string | null;
 };
 
 function readAfter(session: StepSession, cursor: PageCursor | null): Promise<ReadResult> {
@@ -290,6 +307,8 @@ type PageWork = {
   pending: number;
   /** Every record of the page is in a batch: it may commit once pending is 0. */
   sealed: boolean;
+  /** The page's highest change-tracking value, when the run tracks one (rows are not kept until commit). */
+  changeMax: unknown;
 };
 
 /** Reads nothing from the destination: builds, validates and compares a page against the saved states. */
@@ -313,6 +332,7 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
     results: [],
     pending: 0,
     sealed: false,
+    changeMax: session.trackedColumn ? maxChangeValue(session.trackedColumn, rows, undefined) : undefined,
   };
   const { counts } = work;
   const readBefore = session.readBefore;
@@ -392,6 +412,8 @@ async function commitPage(session: StepSession, position: Position, work: PageWo
 
   const page = position.pagesCommitted + 1;
   const nextCursor = work.cursorAfter;
+  const column = session.trackedColumn;
+  const changeMax = column ? pageChangeMax(column, position.changeMax, work.changeMax) : position.changeMax;
   const db = await getDb();
   const outcome = await db.$transaction(async (tx) => {
     // Guarded on pagesCommitted: if another worker committed this page meanwhile, this one is dropped.
@@ -400,7 +422,8 @@ async function commitPage(session: StepSession, position: Position, work: PageWo
         "rowsUnchanged" = "rowsUnchanged" + ${counts.unchanged}, "rowsCreated" = "rowsCreated" + ${counts.created},
         "rowsUpdated" = "rowsUpdated" + ${counts.updated}, "rowsRejected" = "rowsRejected" + ${counts.rejected},
         "rowsRetried" = "rowsRetried" + ${counts.retried}, "pagesCommitted" = "pagesCommitted" + 1,
-        "cursor" = ${nextCursor ? encodeCursor(nextCursor) : null}
+        "cursor" = ${nextCursor ? encodeCursor(nextCursor) : null},
+        "changeMax" = ${changeMax ? encodeWatermark(changeMax) : null}
       WHERE "id" = ${run.id} AND "status" = 'RUNNING' AND "pagesCommitted" = ${position.pagesCommitted}
       RETURNING "cancelRequested"`;
     const row = updated[0];
@@ -414,7 +437,14 @@ async function commitPage(session: StepSession, position: Position, work: PageWo
   if (!outcome) return { committed: false, cancelRequested: false };
   position.cursor = nextCursor;
   position.pagesCommitted = page;
+  position.changeMax = changeMax;
   return { committed: true, cancelRequested: outcome.cancelRequested };
+}
+
+/** The run's highest tracked value so far, after a page whose own highest value was `pageMax`. */
+function pageChangeMax(column: string, current: Watermark | null, pageMax: unknown): Watermark | null {
+  const value = maxChangeValue(column, pageMax === undefined ? [] : [{ [column]: pageMax }], current?.column === column ? current.value : undefined);
+  return value === undefined ? current : { column, value };
 }
 
 /** Pages held between read and commit at most; a partial batch goes out when they are all waiting on it. */
@@ -458,8 +488,10 @@ export async function processPages(p: {
   await reportUnsettledBatches(run);
   const columns = settings.syncAllColumns ? await source.describeModel({ config: context.sourceConfig, model: settings.model, signal }) : [];
   const skipRows = await isFirstRunSkippingRows({ syncId: run.syncId, runId: run.id, settings, fullResync: run.fullResync });
+  const since = run.readMode === "incremental" ? decodeWatermark(run.readSince) : null;
+  const trackedColumn = run.readMode && settings.changeTracking ? settings.changeTracking.column : null;
   const keyColumn = settings.syncKey.column;
-  const reader = await openPageReader(source, { config: context.sourceConfig, model: settings.model, keyColumn, signal });
+  const reader = await openPageReader(source, { config: context.sourceConfig, model: settings.model, keyColumn, ...(since ? { since } : {}), signal });
   try {
     const session: StepSession = {
       run,
@@ -470,6 +502,8 @@ export async function processPages(p: {
       reader,
       pageSize: deps.pageSize ?? DEFAULT_PAGE_SIZE,
       readBefore: run.rowsRead,
+      since,
+      trackedColumn,
     };
     return await processPagesWith(p, session, started);
   } finally {
@@ -486,7 +520,7 @@ async function processPagesWith(
   const signal = deps.signal;
   const { settings, source, destination, object } = context;
   const keyColumn = settings.syncKey.column;
-  const position: Position = { cursor: decodeCursor(run.cursor), pagesCommitted: run.pagesCommitted };
+  const position: Position = { cursor: decodeCursor(run.cursor), pagesCommitted: run.pagesCommitted, changeMax: decodeWatermark(run.changeMax) };
 
   const account = `${destination.id}:${run.sync.destinationId}`;
   const perSecond = object.limits.maxRequestsPerSecond;
@@ -695,13 +729,17 @@ export async function finalizeRun(p: { runId: string; deps: EngineDeps }): Promi
   }
   const context = await loadRunContext(run, p.deps);
   const keyColumn = context.settings.syncKey.column;
-  const nullKeys = await context.source.readNullKeyRows({
-    config: context.sourceConfig,
-    model: context.settings.model,
-    keyColumn,
-    limit: p.deps.nullKeyReportLimit ?? DEFAULT_NULL_KEY_REPORT_LIMIT,
-    signal: p.deps.signal,
-  });
+  // An incremental run compares only the rows it read: null keys are reported by full compares.
+  const nullKeys =
+    run.readMode === "incremental"
+      ? { rows: [], total: 0 }
+      : await context.source.readNullKeyRows({
+          config: context.sourceConfig,
+          model: context.settings.model,
+          keyColumn,
+          limit: p.deps.nullKeyReportLimit ?? DEFAULT_NULL_KEY_REPORT_LIMIT,
+          signal: p.deps.signal,
+        });
   // Null-key rows come after the keyed rows in the run's read order.
   const errors: RecordErrorInput[] = nullKeys.rows.map((row, i) => ({
     kind: "INVALID",
@@ -734,6 +772,7 @@ export async function finalizeRun(p: { runId: string; deps: EngineDeps }): Promi
     for (const warning of warnings) await appendRunLog(run.id, "warn", "finalize", warning.message, tx);
     await recordErrors({ runId: run.id, workspaceId: run.workspaceId, syncId: run.syncId, errors }, tx);
     if (nullKeys.total > 0) await appendRunLog(run.id, "warn", "finalize", `${nullKeys.total} rows have a null sync key (${keyColumn}) and were not sent`, tx);
+    if (run.readMode) await commitWatermark(run, finishedAt, tx);
     await appendRunLog(
       run.id,
       "info",
@@ -743,6 +782,28 @@ export async function finalizeRun(p: { runId: string; deps: EngineDeps }): Promi
     );
   });
   return { status: (await loadRun(p.runId)).status };
+}
+
+/**
+ * Advances the sync's watermark to the highest change-tracking value the run read, inside the run's
+ * final transition: a failed or cancelled run never gets here, so its rows are read again next time.
+ */
+async function commitWatermark(run: RunWithSync, finishedAt: Date, tx: DbClient) {
+  const watermark = nextWatermark(run.sync.watermark, run.changeMax);
+  const fullCompare = run.readMode === "full";
+  await tx.sync.update({
+    where: { id: run.syncId },
+    data: { watermark, ...(fullCompare ? { lastFullCompareAt: run.startedAt ?? finishedAt } : {}) },
+  });
+  const value = decodeWatermark(watermark)?.value;
+  const shown = value instanceof Date ? value.toISOString() : String(value);
+  const message =
+    watermark === null
+      ? "No change-tracking value read: the next run reads every row"
+      : watermark === run.sync.watermark
+        ? `Watermark stays at ${shown}`
+        : `Watermark advanced to ${shown}`;
+  await appendRunLog(run.id, "info", "finalize", message, tx);
 }
 
 /** Deletes step logs and record errors older than the retention (14 days). */

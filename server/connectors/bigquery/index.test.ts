@@ -115,6 +115,23 @@ describe("bigquery SQL", () => {
     );
   });
 
+  it("adds a `since` condition for incremental reads, cast to the change column's type", () => {
+    const query = buildReadPageQuery({
+      model: table,
+      projectId: "p-12345",
+      keyColumn: "id",
+      keyType: "INTEGER",
+      after: 42,
+      since: { column: "updated`at", value: new Date("2024-01-02T03:04:05.000Z"), type: "TIMESTAMP" },
+      limit: 10,
+    });
+    expect(query).toEqual({
+      query: "SELECT * FROM `p-12345`.`analytics`.`users` AS m WHERE m.`id` IS NOT NULL AND m.`id` >= CAST(@after AS INT64) AND m.`updated\\`at` > CAST(@since AS TIMESTAMP) ORDER BY m.`id` LIMIT 10",
+      params: { after: "42", since: "2024-01-02T03:04:05.000Z" },
+    });
+    expect(() => buildReadPageQuery({ model: table, projectId: "p-12345", keyColumn: "id", since: { column: "tags", value: "x", type: "ARRAY<STRING>" }, limit: 1 })).toThrow(/cannot track changes/);
+  });
+
   it("maps REST type names to CAST types", () => {
     expect(["INTEGER", "FLOAT", "BOOLEAN", "STRING", "DATE", "NUMERIC"].map(toCastType)).toEqual(["INT64", "FLOAT64", "BOOL", "STRING", "DATE", "NUMERIC"]);
     expect(toCastType("RECORD")).toBeNull();

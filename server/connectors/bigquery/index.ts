@@ -183,17 +183,23 @@ export const bigqueryConnector = {
     return Number(rows[0]?.n ?? 0);
   },
 
-  async readPage({ config, model, keyColumn, after, limit, signal }) {
+  async readPage({ config, model, keyColumn, after, since, limit, signal }) {
     const target = toTarget(config);
     // Checked before any call so a write statement never reaches BigQuery.
     buildModelSource(model, target.projectId);
     let keyType: string | undefined;
-    if (after !== undefined && after !== null) {
-      const column = (await describeModel(target, model, signal)).find((c) => c.name === keyColumn);
-      if (!column) throw new SourceQueryError(`Column "${keyColumn}" is not in the model.`);
-      keyType = column.nativeType;
+    let sinceTyped: { column: string; value: unknown; type: string } | undefined;
+    if ((after !== undefined && after !== null) || since) {
+      const columns = await describeModel(target, model, signal);
+      const typeOf = (name: string) => {
+        const column = columns.find((c) => c.name === name);
+        if (!column) throw new SourceQueryError(`Column "${name}" is not in the model.`);
+        return column.nativeType;
+      };
+      if (after !== undefined && after !== null) keyType = typeOf(keyColumn);
+      if (since) sinceTyped = { ...since, type: typeOf(since.column) };
     }
-    const query = buildReadPageQuery({ model, projectId: target.projectId, keyColumn, keyType, after, limit });
+    const query = buildReadPageQuery({ model, projectId: target.projectId, keyColumn, keyType, after, since: sinceTyped, limit });
     return (await runQuery(target, query, signal)).rows;
   },
 

@@ -46,23 +46,34 @@ export function buildReadPageQuery(p: {
   /** The key column's BigQuery type; needed only with `after`. */
   keyType?: string;
   after?: unknown;
+  /** Incremental reads, with the change-tracking column's BigQuery type. */
+  since?: { column: string; value: unknown; type: string };
   limit: number;
 }): BoundQuery {
   const key = `m.${quoteIdentifier(p.keyColumn)}`;
   const source = buildModelSource(p.model, p.projectId);
   const hasAfter = p.after !== undefined && p.after !== null;
   let condition = "";
+  const params: Record<string, string> = {};
   if (hasAfter) {
     const castType = toCastType(p.keyType ?? "");
     if (!castType) {
       throw new SourceQueryError(`Column "${p.keyColumn}" has type ${p.keyType ?? "unknown"}, which cannot be a sync key: choose a column of a scalar type (INT64, STRING, DATE, TIMESTAMP …).`);
     }
     condition = ` AND ${key} >= CAST(@after AS ${castType})`;
+    params.after = toKeyText(p.after);
   }
-  return {
-    query: `SELECT * FROM ${source} WHERE ${key} IS NOT NULL${condition} ORDER BY ${key} LIMIT ${toLimit(p.limit)}`,
-    params: hasAfter ? { after: toKeyText(p.after) } : {},
-  };
+  condition += buildSinceCondition(p.since, params);
+  return { query: `SELECT * FROM ${source} WHERE ${key} IS NOT NULL${condition} ORDER BY ${key} LIMIT ${toLimit(p.limit)}`, params };
+}
+
+/** Incremental reads: ` AND m.<column> > CAST(@since AS <type>)`, its value added to `params`; nothing without `since`. */
+function buildSinceCondition(since: { column: string; value: unknown; type: string } | undefined, params: Record<string, string>): string {
+  if (!since) return "";
+  const castType = toCastType(since.type);
+  if (!castType) throw new SourceQueryError(`Column "${since.column}" has type ${since.type}, which cannot track changes: choose a DATE, DATETIME, TIMESTAMP or number column.`);
+  params.since = toKeyText(since.value);
+  return ` AND m.${quoteIdentifier(since.column)} > CAST(@since AS ${castType})`;
 }
 
 export function buildPreviewQuery(p: { model: ModelQuery; projectId: string; limit: number }): BoundQuery {

@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBResultReader, DuckDBValue } from "@duckdb/node-api";
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
-import type { ModelQuery, Row, SourceCatalog, SourceColumn, SourceConnector } from "../types";
+import type { ModelQuery, ReadPageParams, Row, SourceCatalog, SourceColumn, SourceConnector } from "../types";
 import { type DuckdbConfig, duckdbConfigSchema, FILES_TABLE } from "./config";
 import { DATABASE_CATALOG, duckdbTimeouts, openDuckdbSession, STATEMENT_TIMEOUT_CODE, withDuckdbSession } from "./session";
 import { convertDuckdbValue, mapDuckdbType } from "./values";
@@ -78,8 +78,8 @@ function toBindValue(after: unknown): DuckDBValue {
   throw new SourceQueryError(`Cannot page from a key of type ${typeof after}: key columns must hold numbers, text or dates.`);
 }
 
-/** The keyset page statement, the one place its conditions are written: rows with a non-null key from `after` on (inclusive), in key order. */
-async function readKeysetPage(connection: DuckDBConnection, from: string, keyColumn: string, after: unknown, limit: number): Promise<Row[]> {
+/** The keyset page statement, the one place its conditions are written: rows with a non-null key from `after` on (inclusive), past `since` when reading incrementally, in key order. */
+async function readKeysetPage(connection: DuckDBConnection, from: string, keyColumn: string, after: unknown, since: ReadPageParams<unknown>["since"], limit: number): Promise<Row[]> {
   const key = `model.${quoteIdent(keyColumn)}`;
   const values: DuckDBValue[] = [];
   const conditions: string[] = [];
@@ -87,6 +87,10 @@ async function readKeysetPage(connection: DuckDBConnection, from: string, keyCol
   else {
     values.push(toBindValue(after));
     conditions.push(`${key} >= $${values.length}`);
+  }
+  if (since) {
+    values.push(toBindValue(since.value));
+    conditions.push(`model.${quoteIdent(since.column)} > $${values.length}`);
   }
   return readRows(await readOne(connection, `SELECT * FROM ${from} WHERE ${conditions.join(" AND ")} ORDER BY ${key} LIMIT ${clampLimit(limit)}`, values.length > 0 ? values : undefined));
 }
@@ -173,19 +177,19 @@ export const duckdbConnector = {
     }
   },
 
-  async readPage({ config, model, keyColumn, after, limit, signal }) {
+  async readPage({ config, model, keyColumn, after, since, limit, signal }) {
     return withDuckdbSession(config, { timeoutMs: duckdbTimeouts.pageMs, signal }, async (connection) => {
       const from = await modelFromItem(connection, config, model);
-      return readKeysetPage(connection, from, keyColumn, after, limit);
+      return readKeysetPage(connection, from, keyColumn, after, since, limit);
     });
   },
 
-  async openReader({ config, model, keyColumn, signal }) {
+  async openReader({ config, model, keyColumn, since, signal }) {
     const session = await openDuckdbSession(config, signal);
     try {
       const from = await session.run(duckdbTimeouts.interactiveMs, (connection) => modelFromItem(connection, config, model));
       return {
-        readPage: ({ after, limit }) => session.run(duckdbTimeouts.pageMs, (connection) => readKeysetPage(connection, from, keyColumn, after, limit)),
+        readPage: ({ after, limit }) => session.run(duckdbTimeouts.pageMs, (connection) => readKeysetPage(connection, from, keyColumn, after, since, limit)),
         close: async () => session.close(),
       };
     } catch (error) {

@@ -55,6 +55,7 @@ describeSourceContract("google-sheets", async () => {
     badConfig: { spreadsheetUrl: urlOf(SPREADSHEET_ID), serviceAccountJson: wrongKey.json },
     badConfigMessage: /refused the service account key of sync-.*@test-project\.iam\.gserviceaccount\.com.*invalid_grant/,
     table: { schema: "CRM export", table: "Customers" },
+    changeColumn: "signed_up_at",
     keyColumn: "id",
     expectedKeys: [1, 2, 4, 7, 10, 30],
     nullKeyCount: 2,

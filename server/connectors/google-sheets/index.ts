@@ -130,9 +130,9 @@ export const googleSheetsConnector = {
     return (await readModel({ config, model, signal })).rows.length;
   },
 
-  async readPage({ config, model, keyColumn, after, limit, signal }) {
+  async readPage({ config, model, keyColumn, after, since, limit, signal }) {
     const table = await readModel({ config, model, signal });
-    return selectKeysetPage({ table, keyColumn, after, limit });
+    return selectKeysetPage({ table, keyColumn, after, since, limit });
   },
 
   async readNullKeyRows({ config, model, keyColumn, limit, signal }) {

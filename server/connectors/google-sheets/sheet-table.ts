@@ -154,14 +154,26 @@ function compareSortable(a: number | string, b: number | string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Incremental reads: the sheet is read whole anyway, so rows at or before `since` are dropped in memory. */
+function filterSince(table: SheetTable, since: { column: string; value: unknown } | undefined): Row[] {
+  if (!since) return table.rows;
+  const column = table.columns.find((c) => c.name === since.column);
+  if (!column) throw new SourceQueryError(missingColumnMessage(since.column, table));
+  const start = toSortable(since.value, column.type);
+  return table.rows.filter((row) => {
+    const value = row[since.column];
+    return value !== null && value !== undefined && compareSortable(toSortable(value, column.type), start) > 0;
+  });
+}
+
 /**
  * One keyset page of a sheet's rows: non-null keys ascending, starting at `after` inclusive. `after`
  * may come back as a string after a round-trip through JSON, so it is compared with the column's type.
  */
-export function selectKeysetPage(p: { table: SheetTable; keyColumn: string; after?: unknown; limit: number }): Row[] {
+export function selectKeysetPage(p: { table: SheetTable; keyColumn: string; after?: unknown; since?: { column: string; value: unknown }; limit: number }): Row[] {
   const column = p.table.columns.find((c) => c.name === p.keyColumn);
   if (!column) throw new SourceQueryError(missingColumnMessage(p.keyColumn, p.table));
-  const keyed = p.table.rows
+  const keyed = filterSince(p.table, p.since)
     .filter((row) => row[p.keyColumn] !== null && row[p.keyColumn] !== undefined)
     .map((row) => ({ row, sortKey: toSortable(row[p.keyColumn], column.type) }))
     .sort((a, b) => compareSortable(a.sortKey, b.sortKey));

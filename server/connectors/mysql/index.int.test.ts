@@ -59,6 +59,7 @@ describeSourceContract("mysql", async () => {
     badConfig: configFor(db.url, { password: "hunter2-secret" }),
     badConfigMessage: /rejected the user name or password for user root/,
     table: { schema: db.name, table: "customers" },
+    changeColumn: "signed_up_at",
     keyColumn: "id",
     expectedKeys: [1, 2, 3, 10, 20, 100, 1000],
     nullKeyCount: 2,

@@ -1,7 +1,7 @@
 import type { FieldPacket } from "mysql2/promise";
 import { SourceQueryError } from "../errors";
 import { checkModelSql } from "../read-only-sql/node-sql-parser";
-import type { ModelQuery, SourceCatalog, SourceColumn, SourceConnector } from "../types";
+import type { ModelQuery, ReadPageParams, SourceCatalog, SourceColumn, SourceConnector } from "../types";
 import { mapMysqlType, readFieldType } from "./column-types";
 import { type MysqlConfig, mysqlConfigSchema } from "./config";
 import { readPrivilegeWarning } from "./privileges";
@@ -51,21 +51,40 @@ function afterPlaceholder(field: FieldPacket | undefined): string {
 }
 
 /**
- * Reads keyset pages in one session. The key column's type, which the placeholder for a string key
- * needs, is described once, on the first page that needs it.
+ * Reads keyset pages in one session. A column's type, which the placeholder for a numeric-text value
+ * needs, is described once per reader, on the first page that needs it.
  */
-function createPageReading(query: MysqlQuery, from: string, keyColumn: string) {
-  let keyField: Promise<FieldPacket | undefined> | undefined;
-  const describeKey = () => (keyField ??= query(`SELECT model.${quoteIdent(keyColumn)} FROM ${from} LIMIT 0`).then(({ fields }) => fields[0]));
+function createPageReading(query: MysqlQuery, from: string, keyColumn: string, since: ReadPageParams<unknown>["since"]) {
+  const described = new Map<string, Promise<FieldPacket | undefined>>();
+  const describe = (column: string) => {
+    let field = described.get(column);
+    if (!field) {
+      field = query(`SELECT model.${quoteIdent(column)} FROM ${from} LIMIT 0`).then(({ fields }) => fields[0]);
+      described.set(column, field);
+    }
+    return field;
+  };
+  const placeholderFor = async (column: string, value: unknown) => (typeof value === "string" && NUMERIC_TEXT.test(value) ? afterPlaceholder(await describe(column)) : "?");
   return async (after: unknown, limit: number) => {
-    const placeholder = typeof after === "string" && NUMERIC_TEXT.test(after) ? afterPlaceholder(await describeKey()) : "?";
-    const page = pageStatement(from, keyColumn, after, placeholder, limit);
+    const afterSql = after === undefined ? "?" : await placeholderFor(keyColumn, after);
+    const sinceSql = since ? { column: since.column, value: since.value, placeholder: await placeholderFor(since.column, since.value) } : undefined;
+    const page = pageStatement(from, keyColumn, after, afterSql, sinceSql, limit);
     return (await query(page.sql, page.values)).rows;
   };
 }
 
-/** The keyset page statement, the one place its conditions are written: rows with a non-null key from `after` on (inclusive), in key order. */
-function pageStatement(from: string, keyColumn: string, after: unknown, afterPlaceholderSql: string, limit: number): { sql: string; values: unknown[] } {
+/**
+ * The keyset page statement, the one place its conditions are written: rows with a non-null key from
+ * `after` on (inclusive) and, when reading incrementally, with the tracked column past `since`, in key order.
+ */
+function pageStatement(
+  from: string,
+  keyColumn: string,
+  after: unknown,
+  afterPlaceholderSql: string,
+  since: { column: string; value: unknown; placeholder: string } | undefined,
+  limit: number,
+): { sql: string; values: unknown[] } {
   const key = `model.${quoteIdent(keyColumn)}`;
   const values: unknown[] = [];
   const conditions: string[] = [];
@@ -73,6 +92,10 @@ function pageStatement(from: string, keyColumn: string, after: unknown, afterPla
   else {
     values.push(after);
     conditions.push(`${key} >= ${afterPlaceholderSql}`);
+  }
+  if (since) {
+    values.push(since.value);
+    conditions.push(`model.${quoteIdent(since.column)} > ${since.placeholder}`);
   }
   return { sql: `SELECT * FROM ${from} WHERE ${conditions.join(" AND ")} ORDER BY ${key} LIMIT ${clampLimit(limit)}`, values };
 }
@@ -154,15 +177,15 @@ export const mysqlConnector = {
     }
   },
 
-  async readPage({ config, model, keyColumn, after, limit, signal }) {
+  async readPage({ config, model, keyColumn, after, since, limit, signal }) {
     const from = buildFromItem(model);
-    return withReadOnlySession(config, { timeoutMs: mysqlTimeouts.pageMs, signal }, (query) => createPageReading(query, from, keyColumn)(after, limit));
+    return withReadOnlySession(config, { timeoutMs: mysqlTimeouts.pageMs, signal }, (query) => createPageReading(query, from, keyColumn, since)(after, limit));
   },
 
-  async openReader({ config, model, keyColumn, signal }) {
+  async openReader({ config, model, keyColumn, since, signal }) {
     const from = buildFromItem(model);
     const session = await openReadOnlySession(config, { timeoutMs: mysqlTimeouts.pageMs, signal });
-    const read = createPageReading((sql, values) => session.run((query) => query(sql, values)), from, keyColumn);
+    const read = createPageReading((sql, values) => session.run((query) => query(sql, values)), from, keyColumn, since);
     return { readPage: ({ after, limit }) => read(after, limit), close: () => session.close() };
   },
 

@@ -61,6 +61,7 @@ describeSourceContract("postgres", async () => {
     badConfig: { ...configFor(db.url), port: 1, password: "hunter2-secret" },
     badConfigMessage: /Could not connect to .+:1: connection refused/,
     table: { schema: "crm", table: "customers" },
+    changeColumn: "signed_up_at",
     keyColumn: "id",
     // bigint keys come back as strings; numeric order proves the parameter is read as a bigint.
     expectedKeys: ["1", "2", "3", "10", "20", "100", "1000"],

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { checkPostgresModelSql } from "../read-only-sql/postgres";
-import type { ModelQuery, SourceCatalog, SourceColumn, SourceConnector } from "../types";
+import type { ModelQuery, ReadPageParams, SourceCatalog, SourceColumn, SourceConnector } from "../types";
 import { mapPostgresType } from "./column-types";
 import { type PostgresConfig, postgresConfigSchema } from "./config";
 import { readPrivilegeWarning } from "./privileges";
@@ -20,6 +20,13 @@ function quoteIdent(name: string): string {
 async function buildFromItem(model: ModelQuery): Promise<string> {
   if (model.type === "table") return `${quoteIdent(model.schema)}.${quoteIdent(model.table)} AS model`;
   return `(\n${await checkPostgresModelSql(model.sql)}\n) AS model`;
+}
+
+/** Incremental reads: `model.<column> > $n`, its value appended to `params`; nothing without `since`. */
+function buildSinceCondition(since: ReadPageParams<unknown>["since"], params: unknown[]): string[] {
+  if (!since) return [];
+  params.push(since.value);
+  return [`model.${quoteIdent(since.column)} > $${params.length}`];
 }
 
 function clampLimit(limit: number): number {
@@ -49,10 +56,10 @@ async function describeModel(query: PostgresQuery, from: string): Promise<Source
 
 /**
  * The keyset page statement, the one place its conditions are written: rows with a non-null key from
- * `after` on (inclusive), in key order. The parameter is sent untyped, so PostgreSQL reads it as the
+ * `after` on (inclusive) and past `since` when reading incrementally, in key order. The parameter is sent untyped, so PostgreSQL reads it as the
  * key column's own type.
  */
-function pageStatement(from: string, keyColumn: string, after: unknown, limit: number): { text: string; values: unknown[] } {
+function pageStatement(from: string, keyColumn: string, after: unknown, since: ReadPageParams<unknown>["since"], limit: number): { text: string; values: unknown[] } {
   const key = `model.${quoteIdent(keyColumn)}`;
   const values: unknown[] = [];
   const conditions: string[] = [];
@@ -61,6 +68,7 @@ function pageStatement(from: string, keyColumn: string, after: unknown, limit: n
     values.push(after);
     conditions.push(`${key} >= $${values.length}`);
   }
+  conditions.push(...buildSinceCondition(since, values));
   values.push(clampLimit(limit));
   return { text: `SELECT * FROM ${from} WHERE ${conditions.join(" AND ")} ORDER BY ${key} LIMIT $${values.length}`, values };
 }
@@ -146,21 +154,21 @@ export const postgresConnector = {
     }
   },
 
-  async readPage({ config, model, keyColumn, after, limit, signal }) {
+  async readPage({ config, model, keyColumn, after, since, limit, signal }) {
     const from = await buildFromItem(model);
     return withReadOnlySession(config, { timeoutMs: postgresTimeouts.pageMs, signal }, async (query) => {
-      const page = pageStatement(from, keyColumn, after, limit);
+      const page = pageStatement(from, keyColumn, after, since, limit);
       return (await query(page.text, page.values)).rows;
     });
   },
 
-  async openReader({ config, model, keyColumn, signal }) {
+  async openReader({ config, model, keyColumn, since, signal }) {
     const from = await buildFromItem(model);
     const session = await openReadOnlySession(config, { timeoutMs: postgresTimeouts.pageMs, signal });
     return {
       readPage: ({ after, limit }) =>
         session.run(async (query) => {
-          const page = pageStatement(from, keyColumn, after, limit);
+          const page = pageStatement(from, keyColumn, after, since, limit);
           return (await query(page.text, page.values)).rows;
         }),
       close: () => session.close(),

@@ -96,6 +96,15 @@ describe("snowflake SQL", () => {
     expect(buildReadPageSql({ model: table, keyColumn: "AT", limit: 1, after: at }).binds).toEqual(["2024-01-02T03:04:05.000Z"]);
   });
 
+  it("adds a bound `since` condition for incremental reads, after the keyset one", () => {
+    const since = { column: 'Updated "at"', value: new Date("2024-01-02T03:04:05.000Z") };
+    expect(buildReadPageSql({ model: table, keyColumn: "ID", limit: 10, after: 42, since })).toEqual({
+      sqlText: 'SELECT * FROM "PUBLIC"."Odd ""name""" AS m WHERE m."ID" IS NOT NULL AND m."ID" >= ? AND m."Updated ""at""" > ? ORDER BY m."ID" LIMIT 10',
+      binds: [42, "2024-01-02T03:04:05.000Z"],
+    });
+    expect(buildReadPageSql({ model: table, keyColumn: "ID", limit: 10, since: { column: "SEQ", value: 7 } }).binds).toEqual([7]);
+  });
+
   it("wraps a SQL model after the parser's check, on lines of its own so a trailing comment ends there", () => {
     const model = { type: "sql" as const, sql: "select id, email from users -- comment\n;" };
     expect(buildCountSql({ model }).sqlText).toBe('SELECT COUNT(*) AS "N" FROM (\nselect id, email from users -- comment\n) AS m');

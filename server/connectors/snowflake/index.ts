@@ -223,8 +223,8 @@ export function createSnowflakeConnector(overrides: Partial<SessionOptions> = {}
       return withSession(config, async (session) => Number((await session.query(sql, signal)).rows[0]?.N ?? 0));
     },
 
-    async readPage({ config, model, keyColumn, after, limit, signal }) {
-      const sql = buildReadPageSql({ model, keyColumn, after, limit });
+    async readPage({ config, model, keyColumn, after, since, limit, signal }) {
+      const sql = buildReadPageSql({ model, keyColumn, after, since, limit });
       return withSession(config, async (session) => (await session.query(sql, signal)).rows);
     },
 

@@ -33,13 +33,20 @@ export function toKeyBind(value: unknown): string | number | boolean {
   return String(value);
 }
 
-export function buildReadPageSql(p: { model: ModelQuery; keyColumn: string; after?: unknown; limit: number }): BoundSql {
+export function buildReadPageSql(p: { model: ModelQuery; keyColumn: string; after?: unknown; since?: { column: string; value: unknown }; limit: number }): BoundSql {
   const key = `m.${quoteIdentifier(p.keyColumn)}`;
   const hasAfter = p.after !== undefined && p.after !== null;
+  const since = buildSinceCondition(p.since);
   return {
-    sqlText: `SELECT * FROM ${buildModelSource(p.model)} WHERE ${key} IS NOT NULL${hasAfter ? ` AND ${key} >= ?` : ""} ORDER BY ${key} LIMIT ${toLimit(p.limit)}`,
-    binds: hasAfter ? [toKeyBind(p.after)] : [],
+    sqlText: `SELECT * FROM ${buildModelSource(p.model)} WHERE ${key} IS NOT NULL${hasAfter ? ` AND ${key} >= ?` : ""}${since.sql} ORDER BY ${key} LIMIT ${toLimit(p.limit)}`,
+    binds: [...(hasAfter ? [toKeyBind(p.after)] : []), ...since.binds],
   };
+}
+
+/** Incremental reads: ` AND m.<column> > ?` and its bind; nothing without `since`. */
+function buildSinceCondition(since: { column: string; value: unknown } | undefined): { sql: string; binds: ReturnType<typeof toKeyBind>[] } {
+  if (!since) return { sql: "", binds: [] };
+  return { sql: ` AND m.${quoteIdentifier(since.column)} > ?`, binds: [toKeyBind(since.value)] };
 }
 
 export function buildPreviewSql(p: { model: ModelQuery; limit: number }): BoundSql {

@@ -25,6 +25,8 @@ export type SourceContractFixture = {
   supportsSql: boolean;
   /** How SQL refers to the fixture table; defaults to `schema.table`. */
   tableSql?: string;
+  /** A date or number column of the fixture table, for incremental reads (`since`); most rows hold a value. */
+  changeColumn?: string;
   /** Column types discover/describeModel must report for some columns of the fixture table. */
   columnTypes?: Record<string, ColumnType>;
   /** What `check(badConfig)` must say (host, user, path …). */
@@ -218,6 +220,21 @@ export function describeSourceContract(name: string, setup: () => Promise<Source
         after: keyOf(all[middle]!),
       });
       expect(tail.map((r) => String(keyOf(r)))).toEqual(f.expectedKeys.slice(middle).map(String));
+    });
+
+    it("readPage with `since` reads only rows whose change column is past it, still paged by the key", async (context) => {
+      const column = f.changeColumn;
+      if (!column) return context.skip();
+      const ordinal = (v: unknown) => (v instanceof Date ? v.getTime() : typeof v === "string" && Number.isNaN(Number(v)) ? Date.parse(v) : Number(v));
+      const all = await f.connector.readPage({ config: f.config, model: tableModel, keyColumn: f.keyColumn, limit: 1000 });
+      const values = all.map((r) => r[column]).filter((v) => v !== null && v !== undefined);
+      const since = values.sort((a, b) => ordinal(a) - ordinal(b))[Math.floor(values.length / 2) - 1];
+      const expected = all.filter((r) => r[column] !== null && r[column] !== undefined && ordinal(r[column]) > ordinal(since)).map((r) => String(keyOf(r)));
+      expect(expected.length).toBeGreaterThanOrEqual(2);
+      const first = await f.connector.readPage({ config: f.config, model: tableModel, keyColumn: f.keyColumn, limit: 2, since: { column, value: since } });
+      expect(first.map((r) => String(keyOf(r)))).toEqual(expected.slice(0, 2));
+      const rest = await f.connector.readPage({ config: f.config, model: tableModel, keyColumn: f.keyColumn, limit: 1000, after: keyOf(first[1]!), since: { column, value: since } });
+      expect(rest.map((r) => String(keyOf(r)))).toEqual(expected.slice(1));
     });
 
     it("readNullKeyRows returns the null-key rows and their total", async () => {

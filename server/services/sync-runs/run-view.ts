@@ -1,6 +1,15 @@
 import type { SyncRun } from "~/server/db/generated/client";
 import { parseRunWarnings } from "~/server/sync/row-count-warnings";
 import type { RunTriggeredBy } from "./describe-run-triggers";
+import { decodeWatermark } from "~/server/sync/watermark";
+
+/** How a run with change tracking read its model: every row, or the rows past a change-tracking value. */
+function toReadView(run: SyncRun): { mode: "full" | "incremental"; since: { column: string; value: string } | null } | null {
+  if (run.readMode !== "full" && run.readMode !== "incremental") return null;
+  const since = decodeWatermark(run.readSince);
+  const value = since?.value instanceof Date ? since.value.toISOString() : since ? String(since.value) : null;
+  return { mode: run.readMode, since: since && value !== null ? { column: since.column, value } : null };
+}
 
 /** A run as the UI and the REST API show it; leases and cursors stay internal. */
 export function toRunView(run: SyncRun, triggeredBy: RunTriggeredBy) {
@@ -12,6 +21,8 @@ export function toRunView(run: SyncRun, triggeredBy: RunTriggeredBy) {
     trigger: run.trigger,
     triggeredBy,
     fullResync: run.fullResync,
+    /** Null for syncs without change tracking (every run reads every row). */
+    read: toReadView(run),
     cancelRequested: run.cancelRequested,
     error: run.error,
     counts: {

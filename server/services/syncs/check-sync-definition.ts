@@ -32,5 +32,5 @@ export async function checkSyncDefinition({ workspaceId, sourceId, destinationId
     for (const e of errors) fieldErrors[e.field] ??= e.message;
     throw new AppError("BAD_REQUEST", `The sync is not valid: ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, { fieldErrors });
   }
-  return { columns };
+  return { columns, object: destinationConnector.objects.find((o) => o.id === settings.object) };
 }

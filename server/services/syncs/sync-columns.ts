@@ -14,5 +14,6 @@ export function toSyncColumns(settings: SyncSettings) {
     event: settings.event ?? Prisma.DbNull,
     initialSync: settings.initialSync,
     schedule: settings.schedule,
+    changeTracking: settings.changeTracking ?? Prisma.DbNull,
   };
 }

@@ -2,6 +2,14 @@ import { getDb } from "~/server/db/client";
 import type { Sync, SyncRun } from "~/server/db/generated/client";
 import { describeSchedule } from "~/server/sync/schedule";
 import { parseStoredSettings } from "~/server/sync/definition";
+import { decodeWatermark } from "~/server/sync/watermark";
+
+/** The committed watermark as text (an ISO time or a number), for people and the REST API. */
+function describeWatermark(text: string | null): string | null {
+  const watermark = decodeWatermark(text);
+  if (!watermark) return null;
+  return watermark.value instanceof Date ? watermark.value.toISOString() : String(watermark.value);
+}
 
 export type RunSummary = Pick<SyncRun, "id" | "status" | "trigger" | "queuedAt" | "startedAt" | "finishedAt" | "rowsRead" | "rowsCreated" | "rowsUpdated" | "rowsRejected" | "rowsInvalid">;
 
@@ -16,6 +24,9 @@ export function toSyncView(row: Sync & { source?: { name: string; type: string }
     destinationId: row.destinationId,
     ...settings,
     enabled: row.enabled,
+    /** Change tracking: the highest value a successful run read, and when a run last read every row. */
+    watermark: describeWatermark(row.watermark),
+    lastFullCompareAt: row.lastFullCompareAt,
     nextRunAt: row.nextRunAt,
     scheduleDescription: describeSchedule(settings.schedule),
     source: row.source ? { name: row.source.name, type: row.source.type } : null,

@@ -91,6 +91,46 @@ describe("sync definitions", () => {
     await deleteSync({ workspaceId, syncId: sync.id, actor });
   });
 
+  it("checks the change-tracking column, defaults event syncs on an increasing key to it, and forgets the watermark when the column changes", async () => {
+    const notTrackable = await createSync({ workspaceId, definition: { ...profileSync(), name: "Text column", changeTracking: { column: "email" } }, actor }).catch((e: unknown) => e);
+    expect((notTrackable as AppError).details.fieldErrors).toMatchObject({ "changeTracking.column": expect.stringContaining('Column "email" (text) cannot track changes') });
+    const missing = await createSync({ workspaceId, definition: { ...profileSync(), name: "Missing column", changeTracking: { column: "nope" } }, actor }).catch((e: unknown) => e);
+    expect((missing as AppError).details.fieldErrors).toMatchObject({ "changeTracking.column": expect.stringContaining('Change-tracking column "nope" is not a column of the model') });
+    const negative = await createSync({ workspaceId, definition: { ...profileSync(), name: "Bad look-back", changeTracking: { column: "bought_at", lookbackMinutes: -1 } }, actor }).catch((e: unknown) => e);
+    expect((negative as AppError).details.fieldErrors).toHaveProperty(["changeTracking.lookbackMinutes"]);
+    expect(await (await getDb()).sync.count({ where: { workspaceId } })).toBe(0);
+
+    const tracked = await createSync({ workspaceId, definition: { ...profileSync(), changeTracking: { column: "bought_at" } }, actor });
+    expect(tracked.changeTracking).toEqual({ column: "bought_at", lookbackMinutes: 15, fullCompareHours: 24 });
+    expect(tracked.watermark).toBeNull();
+    // Profiles have no default: absent means every run reads every row.
+    const plain = await createSync({ workspaceId, definition: { ...profileSync(), name: "Plain" }, actor });
+    expect(plain.changeTracking ?? null).toBeNull();
+
+    const event = {
+      ...profileSync(),
+      name: "Purchases",
+      object: "event",
+      behavior: "append",
+      syncKey: { column: "purchase_id" },
+      mappings: [{ from: { column: "amount" }, to: "Amount", type: "number" }],
+      event: { name: { constant: "Charged" }, identityColumn: "user_id", identifier: "identity" },
+    };
+    const events = await createSync({ workspaceId, definition: event, actor });
+    expect(events.changeTracking).toEqual({ column: "purchase_id", lookbackMinutes: 0, fullCompareHours: 24 });
+    const optedOut = await createSync({ workspaceId, definition: { ...event, name: "Purchases, every row", changeTracking: null }, actor });
+    expect(optedOut.changeTracking ?? null).toBeNull();
+
+    const db = await getDb();
+    await db.sync.update({ where: { id: tracked.id }, data: { watermark: JSON.stringify({ column: "bought_at", v: { $date: "2026-01-01T00:00:00.000Z" } }), lastFullCompareAt: new Date() } });
+    const renamed = await updateSync({ workspaceId, syncId: tracked.id, actor, changes: { name: "Users, tracked" } });
+    expect(renamed.watermark).toBe("2026-01-01T00:00:00.000Z");
+    const moved = await updateSync({ workspaceId, syncId: tracked.id, actor, changes: { changeTracking: { column: "purchase_id" } } });
+    expect(moved.watermark).toBeNull();
+    expect(moved.lastFullCompareAt).toBeNull();
+    for (const sync of [tracked, plain, events, optedOut]) await deleteSync({ workspaceId, syncId: sync.id, actor });
+  });
+
   it("previews the next five runs of a cron schedule and explains a bad one", () => {
     const preview = previewSchedule({ schedule: { type: "cron", expression: "0 6 * * *", timezone: "Europe/Paris" } });
     expect(preview.nextRuns).toHaveLength(5);

@@ -23,6 +23,9 @@ export async function updateSync({ workspaceId, syncId, changes, actor }: { work
   const definitionChanged = Object.keys(changes).some((k) => k !== "name" && k !== "enabled");
   if (definitionChanged) await checkSyncDefinition({ workspaceId, sourceId, destinationId, settings });
   const scheduleChanged = "schedule" in changes || "enabled" in changes;
+  // A watermark belongs to one model and column: after either changes, the next run reads everything.
+  const watermarkStale =
+    sourceId !== row.sourceId || JSON.stringify(settings.model) !== JSON.stringify(current.model) || settings.changeTracking?.column !== current.changeTracking?.column;
   const updated = await db.$transaction(async (tx) => {
     const saved = await tx.sync.update({
       where: { id: row.id },
@@ -33,6 +36,7 @@ export async function updateSync({ workspaceId, syncId, changes, actor }: { work
         enabled,
         ...toSyncColumns(settings),
         ...(scheduleChanged ? { nextRunAt: enabled ? computeNextRunAt(settings.schedule, new Date()) : null } : {}),
+        ...(watermarkStale ? { watermark: null, lastFullCompareAt: null } : {}),
       },
       select: { id: true },
     });

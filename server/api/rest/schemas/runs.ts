@@ -55,6 +55,13 @@ export const ZRun = z
     trigger: z.enum(["manual", "schedule", "api"]),
     triggeredBy: ZRunTriggeredBy,
     fullResync: z.boolean(),
+    read: z
+      .object({
+        mode: z.enum(["full", "incremental"]),
+        since: z.object({ column: z.string(), value: z.string() }).nullable().meta({ description: "Incremental runs: only rows whose `column` is greater than `value` (the watermark minus the look-back) were read." }),
+      })
+      .nullable()
+      .meta({ description: "Syncs with change tracking: whether the run read every row (`full`) or only the changed ones (`incremental`); rows an incremental run did not read are not counted." }),
     counts: ZRunCounts,
     totalRows: z.number().int().nullable().meta({ description: "Rows in the model when the run started, when the source can count them." }),
     queuedAt: ZTimestamp,
@@ -154,6 +161,7 @@ export function toPublicRun(run: RunView): z.input<typeof ZRun> {
     trigger: toPublicTrigger(run.trigger),
     triggeredBy: run.triggeredBy,
     fullResync: run.fullResync,
+    read: run.read,
     counts: run.counts,
     totalRows: run.totalRows,
     queuedAt: toIso(run.queuedAt),

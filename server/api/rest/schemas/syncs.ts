@@ -21,6 +21,8 @@ export const ZSync = ZSyncSettings.extend({
   sourceId: z.string(),
   destinationId: z.string(),
   enabled: z.boolean(),
+  watermark: z.string().nullable().meta({ description: "Change tracking: the highest change-tracking value a successful run read (ISO time or number); the next incremental run reads past it minus the look-back." }),
+  lastFullCompareAt: ZTimestamp.nullable().meta({ description: "Change tracking: when a successful run last read every row." }),
   nextRunAt: ZTimestamp.nullable(),
   scheduleDescription: z.string(),
   lastRun: z
@@ -44,6 +46,7 @@ export function toPublicSync(view: SyncView): z.input<typeof ZSync> {
   return {
     ...view,
     nextRunAt: toIso(view.nextRunAt),
+    lastFullCompareAt: toIso(view.lastFullCompareAt),
     lastRun: lastRun
       ? { id: lastRun.id, status: toPublicRunStatus(lastRun.status), queuedAt: toIso(lastRun.queuedAt), startedAt: toIso(lastRun.startedAt), finishedAt: toIso(lastRun.finishedAt) }
       : null,
