@@ -51,7 +51,7 @@ describe("execute-sync-run", () => {
 
     expect(error).toBeUndefined();
     expect(result).toMatchObject({ runId, status: "SUCCEEDED", pages: 3, verification: { message: expect.any(String) } });
-    expect([...new Set(stepIds(ctx as never))]).toEqual(["prepare", "page-1", "finalize", "verify"]);
+    expect([...new Set(stepIds(ctx as never))]).toEqual(["prepare", "page-1", "finalize", "verify", "alert"]);
     expect(destination.profiles.size).toBe(25);
     const run = await db.syncRun.findUniqueOrThrow({ where: { id: runId } });
     expect(run).toMatchObject({ status: "SUCCEEDED", rowsRead: 25, rowsCreated: 25, pagesCommitted: 3, totalRows: 25 });
