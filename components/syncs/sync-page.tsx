@@ -6,6 +6,8 @@ import { ArrowLeft, Pencil, Play, RotateCcw, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { AlertDeliveriesCard } from "~/components/alerts/alert-deliveries-card";
+import { AlertSettingsCard } from "~/components/alerts/alert-settings-card";
 import { useTRPC } from "~/components/providers/trpc-react-provider";
 import { RunsTable } from "~/components/sync-runs/runs-table";
 import { isRunActive } from "~/components/sync-runs/sync-run-types";
@@ -214,6 +216,12 @@ function SyncDetails({ sync, notice }: { sync: SyncView; notice: "created" | "sa
         </Card>
       </div>
       <SyncRuns sync={sync} />
+      {workspace.can("alerts.read") ? (
+        <>
+          <AlertSettingsCard syncId={sync.id} />
+          <AlertDeliveriesCard syncId={sync.id} />
+        </>
+      ) : null}
       <ConfirmDialog
         open={confirming === "resync"}
         title="Run a full resync?"

@@ -1,5 +1,5 @@
 /**
- * Alerts end to end: real runs of the engine (fake connectors), a real SMTP server in this process
+ * The alert task of the run sequence, end to end: real runs of the engine (fake connectors), a real SMTP server in this process
  * (smtp-server) and a real HTTP receiver that checks the HMAC signature the way the README tells users to.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
@@ -14,11 +14,11 @@ import { directIo, runSyncRun } from "~/server/jobs/run-sync-run";
 import { AppError } from "~/server/lib/errors";
 import { createFakeDestination, createFakeSource, type FakeSource } from "~/server/sync/testing/fake-connectors";
 import { createSyncFixture, type SyncFixture } from "~/server/sync/testing/sync-fixture";
-import { addAlertChannel } from "./add-alert-channel";
-import { getAlertSettings } from "./get-alert-settings";
-import { listAlertDeliveries } from "./list-alert-deliveries";
-import { sendRunAlerts } from "./send-run-alerts";
-import { updateAlertRules } from "./update-alert-rules";
+import { addAlertChannel } from "~/server/services/alerts/add-alert-channel";
+import { getAlertSettings } from "~/server/services/alerts/get-alert-settings";
+import { listAlertDeliveries } from "~/server/services/alerts/list-alert-deliveries";
+import { sendRunAlerts } from "~/server/services/alerts/send-run-alerts";
+import { updateAlertRules } from "~/server/services/alerts/update-alert-rules";
 
 type Mail = { to: string; from: string; subject: string; text: string };
 type Hook = { path: string; headers: IncomingHttpHeaders; body: string };
