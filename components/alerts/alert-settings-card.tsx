@@ -143,21 +143,22 @@ function RulesForm({ rules, disabled, isSaving, onSave }: { rules: AlertRules; d
           <input type="checkbox" checked={thresholdOn} disabled={disabled} onChange={(e) => setThresholdOn(e.target.checked)} className="h-4 w-4 accent-brand-600" />
           When invalid plus rejected rows exceed
         </label>
-        <div className="flex items-center gap-1">
-          <Input
-            id="alert-threshold"
-            type="number"
-            min={1}
-            max={100}
-            inputMode="numeric"
-            aria-label="Threshold, percent of rows read"
-            aria-invalid={percentError ? true : undefined}
-            aria-describedby={percentError ? "alert-threshold-error" : undefined}
-            disabled={disabled || !thresholdOn}
-            value={percent}
-            onChange={(e) => setPercent(e.target.value)}
-            className="w-20"
-          />
+        <div className="flex items-center gap-1.5 whitespace-nowrap">
+          <div className="w-20">
+            <Input
+              id="alert-threshold"
+              type="number"
+              min={1}
+              max={100}
+              inputMode="numeric"
+              aria-label="Threshold, percent of rows read"
+              aria-invalid={percentError ? true : undefined}
+              aria-describedby={percentError ? "alert-threshold-error" : undefined}
+              disabled={disabled || !thresholdOn}
+              value={percent}
+              onChange={(e) => setPercent(e.target.value)}
+            />
+          </div>
           <span>% of rows read</span>
         </div>
       </div>
