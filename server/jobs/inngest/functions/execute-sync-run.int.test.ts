@@ -80,7 +80,8 @@ describe("execute-sync-run", () => {
 
     expect(error).toBeUndefined();
     expect(result).toMatchObject({ runId, status: "FAILED" });
-    expect(stepIds(ctx as never)).toEqual(["prepare", "page-1"]);
+    // A failed run still gets its alert task (alerts fire on failure too).
+    expect(stepIds(ctx as never)).toEqual(["prepare", "page-1", "alert"]);
     const run = await db.syncRun.findUniqueOrThrow({ where: { id: runId } });
     expect(run).toMatchObject({ status: "FAILED", attempt: 1 });
     expect(run.error).toContain("HTTP 401");
