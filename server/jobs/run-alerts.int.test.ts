@@ -40,6 +40,8 @@ function verifySignature(secret: string, headers: IncomingHttpHeaders, body: str
 }
 
 beforeAll(async () => {
+  // Opening (and migrating) the embedded database is the slow part on a busy machine: do it under the hook's timeout.
+  await getDb();
   smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
