@@ -58,6 +58,21 @@ const schema = z.object({
     (v) => (v === "" || v === undefined ? 0 : v === "true" ? 1 : v === "false" ? 0 : v),
     z.coerce.number({ error: "must be the number of proxies in front of the app (for example 1)" }).int().min(0).max(10),
   ),
+  /**
+   * Alert e-mail: an smtp:// or smtps:// URL with credentials if needed (smtps://user:pass@mail.example.com:465).
+   * Without it, e-mail alerts are written to the server log and recorded as "logged".
+   */
+  SMTP_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL, for example smtp://mail.example.com:587" })
+      .optional(),
+  ),
+  /** The From address of alert e-mail. */
+  ALERT_EMAIL_FROM: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.email({ error: "must be an e-mail address, for example alerts@example.com" }).default("tidewater@localhost"),
+  ),
   /** In-process runner: set to "off" on instances that must not execute runs. */
   RUNNER: z.enum(["auto", "off"]).default("auto"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

@@ -17,6 +17,8 @@ const simulatorUrls = {
   customerio: `http://127.0.0.1:${4020 + portBase}`,
   googleSheets: `http://127.0.0.1:${4030 + portBase}`,
 };
+// e2e/alerts.spec.ts runs an SMTP server here; the app sends alert e-mail to it.
+const smtpPort = 4040 + portBase;
 
 // Workers evaluate this file again and inherit the runner's environment, so only the first evaluation
 // empties the folder; every process then agrees on one path.
@@ -43,6 +45,7 @@ process.env.E2E_BASE_URL = baseURL;
 process.env.E2E_CLEVERTAP_URL = simulatorUrls.clevertap;
 process.env.E2E_CUSTOMERIO_URL = simulatorUrls.customerio;
 process.env.E2E_GOOGLE_SHEETS_URL = simulatorUrls.googleSheets;
+process.env.E2E_SMTP_PORT = String(smtpPort);
 
 export default defineConfig({
   testDir: "e2e",
@@ -100,6 +103,8 @@ export default defineConfig({
       CUSTOMERIO_APP_BASE_URL: simulatorUrls.customerio,
       GOOGLE_SHEETS_API_BASE_URL: simulatorUrls.googleSheets,
       GOOGLE_OAUTH_TOKEN_URL: `${simulatorUrls.googleSheets}/token`,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      ALERT_EMAIL_FROM: "alerts@tidewater.test",
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     },
   },

@@ -45,9 +45,9 @@ async function main(argv: string[]) {
     const count = await rotateEncryptionKey({ newKey, oldKeys });
     if (embedded) {
       writeEmbeddedSecrets({ ENCRYPTION_KEY_PREVIOUS: undefined });
-      console.error(`Re-encrypted ${count} connection(s); the new key is stored in the data folder.`);
+      console.error(`Re-encrypted ${count} stored secret(s) (connections and alert channels); the new key is stored in the data folder.`);
     } else {
-      console.error(`Re-encrypted ${count} connection(s). Set ENCRYPTION_KEY to this value on every instance now:`);
+      console.error(`Re-encrypted ${count} stored secret(s) (connections and alert channels). Set ENCRYPTION_KEY to this value on every instance now:`);
       process.stdout.write(`${newKey}\n`);
     }
     return;

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Database, Workflow } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useForm } from "react-hook-form";
+import { AlertSettingsCard } from "~/components/alerts/alert-settings-card";
 import { useTRPC } from "~/components/providers/trpc-react-provider";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
@@ -54,6 +55,7 @@ export function SettingsPage() {
             </QueryState>
           </CardBody>
         </Card>
+        {workspace.can("alerts.read") ? <AlertSettingsCard syncId={null} /> : null}
         {workspace.can("apiTokens.manage") ? <ApiTokensCard /> : null}
         {workspace.can("audit.read") ? <AuditLogCard /> : null}
       </div>

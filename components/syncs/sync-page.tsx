@@ -7,6 +7,8 @@ import { ArrowLeft, Pencil, Play, RotateCcw, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { AlertDeliveriesCard } from "~/components/alerts/alert-deliveries-card";
+import { AlertSettingsCard } from "~/components/alerts/alert-settings-card";
 import { useTRPC } from "~/components/providers/trpc-react-provider";
 import { RUN_FILTER_KEYS, RunFilters, toRunListFilter } from "~/components/sync-runs/run-filters";
 import { RunsTable } from "~/components/sync-runs/runs-table";
@@ -263,6 +265,12 @@ function SyncDetails({ sync, notice }: { sync: SyncView; notice: "created" | "sa
         </Card>
       ) : null}
       <SyncRuns sync={sync} />
+      {workspace.can("alerts.read") ? (
+        <>
+          <AlertSettingsCard syncId={sync.id} />
+          <AlertDeliveriesCard syncId={sync.id} />
+        </>
+      ) : null}
       <SyncHistory syncId={sync.id} />
       <ConfirmDialog
         open={confirming === "resync"}

@@ -57,6 +57,8 @@ async function snapshot() {
       db.connection.findMany({ orderBy: { id: "asc" } }),
       db.sync.findMany({ orderBy: { id: "asc" } }),
       db.syncRun.findMany({ orderBy: { id: "asc" } }),
+      db.alertPolicy.findMany({ orderBy: { id: "asc" } }),
+      db.alertChannel.findMany({ orderBy: { id: "asc" } }),
       db.auditEntry.count(),
     ]),
   );

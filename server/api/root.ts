@@ -1,4 +1,5 @@
 import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
+import { alertRouter } from "./routers/alert";
 import { apiTokenRouter } from "./routers/api-token";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   connection: connectionRouter,
   sync: syncRouter,
   syncRun: syncRunRouter,
+  alert: alertRouter,
 });
 
 export type AppRouter = typeof appRouter;

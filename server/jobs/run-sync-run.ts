@@ -1,5 +1,5 @@
 /**
- * The one run sequence, for every runner: prepare → page steps → finalize → verify, each a task of the
+ * The one run sequence, for every runner: prepare → page steps → finalize → verify → alert, each a task of the
  * runner's `io` (documenso's job-handler style). Inngest passes `step.run`, so every task is a memoized,
  * retried step; the in-process runner passes a runTask that renews its lease; tests pass `directIo`.
  *
@@ -12,6 +12,7 @@
  * its last committed page.
  */
 import { getDb } from "~/server/db/client";
+import { sendRunAlerts } from "~/server/services/alerts/send-run-alerts";
 import type { RunStatus } from "~/server/db/generated/client";
 import { DEFAULT_PAGE_SIZE, finalizeRun, prepareRun, processPages, type EngineDeps } from "~/server/sync/engine";
 import { appendRunLog, cancelRun, failRun, SUCCEEDED_STATUSES } from "~/server/sync/run-status";
@@ -30,8 +31,16 @@ export type RunIo = {
   shouldStop?(): boolean;
 };
 
-/** The last task: it runs on a final run, so it needs no lease (it writes only the run's verification). */
+/** It runs on a final run, so it needs no lease (it writes only the run's verification). */
 export const VERIFY_TASK = "verify";
+/**
+ * The last task, on every run that ended SUCCEEDED, SUCCEEDED_WITH_REJECTIONS or FAILED: alerts on a change
+ * of state. Like verify it needs no lease; it is retried (Inngest) as its own task, and records each delivery
+ * once, so a retry sends only what did not go out.
+ */
+export const ALERT_TASK = "alert";
+/** Tasks that run after the run is final. */
+export const FINAL_TASKS: readonly string[] = [VERIFY_TASK, ALERT_TASK];
 
 /** Tests and scripts: every task runs at once in this process, all pages in one page task. */
 export const directIo: RunIo = { runTask: (_key, fn) => fn(), pageTaskMs: Infinity };
@@ -116,6 +125,14 @@ export type RunSyncRunResult = {
 };
 
 export async function runSyncRun(p: { runId: string; deps: EngineDeps; io: RunIo; retry?: RetryPolicy }): Promise<RunSyncRunResult> {
+  const result = await runUntilFinal(p);
+  if (result.status === "SUCCEEDED" || result.status === "SUCCEEDED_WITH_REJECTIONS" || result.status === "FAILED") {
+    await p.io.runTask(ALERT_TASK, () => sendRunAlerts({ runId: p.runId }));
+  }
+  return result;
+}
+
+async function runUntilFinal(p: { runId: string; deps: EngineDeps; io: RunIo; retry?: RetryPolicy }): Promise<RunSyncRunResult> {
   const { runId, deps, io } = p;
   const retry = { ...RETRY_DEFAULTS, ...p.retry };
 

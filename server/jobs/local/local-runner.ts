@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { enqueueDueSyncs } from "~/server/jobs/enqueue-due-syncs";
-import { RETRY_DEFAULTS, RunRetryError, runSyncRun, VERIFY_TASK, type RunIo } from "~/server/jobs/run-sync-run";
+import { RETRY_DEFAULTS, RunRetryError, runSyncRun, FINAL_TASKS, type RunIo } from "~/server/jobs/run-sync-run";
 import { logger } from "~/server/lib/logger";
 import { cleanupOldRunData, type EngineDeps } from "~/server/sync/engine";
 import { claimRun, releaseLease, renewLease, type ClaimedRun } from "./claim-run";
@@ -97,8 +97,8 @@ export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
     heartbeat.unref();
     const io: RunIo = {
       async runTask(key, fn) {
-        // A lease covers an active run; the verification of a final one must not be aborted for lacking one.
-        if (key === VERIFY_TASK) {
+        // A lease covers an active run; the verification and alerts of a final one must not be aborted for lacking one.
+        if (FINAL_TASKS.includes(key)) {
           clearInterval(heartbeat);
           return fn();
         }

@@ -20,6 +20,10 @@ export const PERMISSIONS = {
   /** Run a query on a source (discover, preview, columns, mapping suggestions): viewers read past runs, not the warehouse. */
   "models.query": ["ADMIN", "MEMBER"],
   "files.upload": ["ADMIN", "MEMBER"],
+  /** Alert rules, channels (labels only) and deliveries, of a sync and the workspace default. */
+  "alerts.read": ["ADMIN", "MEMBER", "VIEWER"],
+  /** Change alert rules and add or remove channels (a new webhook's signing secret is shown once). */
+  "alerts.write": ["ADMIN", "MEMBER"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -51,7 +51,7 @@ describe("execute-sync-run", () => {
 
     expect(error).toBeUndefined();
     expect(result).toMatchObject({ runId, status: "SUCCEEDED", pages: 3, verification: { message: expect.any(String) } });
-    expect([...new Set(stepIds(ctx as never))]).toEqual(["prepare", "page-1", "finalize", "verify"]);
+    expect([...new Set(stepIds(ctx as never))]).toEqual(["prepare", "page-1", "finalize", "verify", "alert"]);
     expect(destination.profiles.size).toBe(25);
     const run = await db.syncRun.findUniqueOrThrow({ where: { id: runId } });
     expect(run).toMatchObject({ status: "SUCCEEDED", rowsRead: 25, rowsCreated: 25, pagesCommitted: 3, totalRows: 25 });
@@ -80,7 +80,8 @@ describe("execute-sync-run", () => {
 
     expect(error).toBeUndefined();
     expect(result).toMatchObject({ runId, status: "FAILED" });
-    expect(stepIds(ctx as never)).toEqual(["prepare", "page-1"]);
+    // A failed run still gets its alert task (alerts fire on failure too).
+    expect(stepIds(ctx as never)).toEqual(["prepare", "page-1", "alert"]);
     const run = await db.syncRun.findUniqueOrThrow({ where: { id: runId } });
     expect(run).toMatchObject({ status: "FAILED", attempt: 1 });
     expect(run.error).toContain("HTTP 401");

@@ -5,7 +5,8 @@
  */
 import { RetryAfterError } from "inngest";
 import { describeRunError } from "~/server/jobs/run-error";
-import { RETRY_DEFAULTS, RunRetryError, runSyncRun, type RunIo } from "~/server/jobs/run-sync-run";
+import { ALERT_TASK, RETRY_DEFAULTS, RunRetryError, runSyncRun, type RunIo } from "~/server/jobs/run-sync-run";
+import { sendRunAlerts } from "~/server/services/alerts/send-run-alerts";
 import type { EngineDeps } from "~/server/sync/engine";
 import { failRun } from "~/server/sync/run-status";
 import { inngest } from "../client";
@@ -18,9 +19,10 @@ export const WORKSPACE_CONCURRENCY = 2;
 
 type StepRun = { run: <T>(id: string, fn: () => Promise<T>) => Promise<unknown> };
 
-/** The onFailure body; takes the step tool so it runs as a memoized step. */
-export async function markRunFailed(p: { runId: string; error: unknown; step: { run: (id: string, fn: () => Promise<boolean>) => Promise<unknown> } }) {
-  await p.step.run("mark-failed", () => failRun({ runId: p.runId, error: describeRunError(p.error) }));
+/** The onFailure body; takes the step tool so it runs as memoized steps. A run failed here alerts like any other. */
+export async function markRunFailed(p: { runId: string; error: unknown; step: { run: (id: string, fn: () => Promise<unknown>) => Promise<unknown> } }) {
+  const failed = await p.step.run("mark-failed", () => failRun({ runId: p.runId, error: describeRunError(p.error) }));
+  if (failed === true) await p.step.run(ALERT_TASK, () => sendRunAlerts({ runId: p.runId }));
 }
 
 /** runSyncRun's io on Inngest: a recorded failed attempt is retried by Inngest after the engine's delay. */
