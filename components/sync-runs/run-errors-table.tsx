@@ -17,7 +17,14 @@ const FILTERS: { kind: RunErrorKind | undefined; label: string; help: string }[]
   { kind: undefined, label: "All", help: "" },
   { kind: "INVALID", label: "Invalid", help: "Not sent: the row broke a rule before sending (empty or repeated key, a value that does not convert, a destination limit)." },
   { kind: "REJECTED", label: "Rejected", help: "Sent, but the destination refused it. Rejected rows are retried on the next run." },
+  { kind: "DROPPED_FIELD", label: "Dropped fields", help: "Sent without this field: its value was invalid and the mapping says to drop the field and send the rest. The row is not counted as invalid." },
 ];
+
+const KIND_BADGES: Record<RunErrorKind, { label: string; tone: "red" | "amber" | "gray" }> = {
+  INVALID: { label: "Invalid", tone: "amber" },
+  REJECTED: { label: "Rejected", tone: "red" },
+  DROPPED_FIELD: { label: "Field dropped", tone: "gray" },
+};
 
 /** Record-level errors of a run: key, field, reason, destination code; filtered by kind and paged. */
 export function RunErrorsTable({ runId, live }: { runId: string; live: boolean }) {
@@ -33,7 +40,7 @@ export function RunErrorsTable({ runId, live }: { runId: string; live: boolean }
     refetchInterval: live ? 3000 : false,
   });
   const totals = errors.data?.totals;
-  const total = totals ? totals.INVALID + totals.REJECTED : 0;
+  const total = totals ? totals.INVALID + totals.REJECTED + totals.DROPPED_FIELD : 0;
   const choose = (next: RunErrorKind | undefined) => {
     setKind(next);
     setCursors([undefined]);
@@ -44,10 +51,10 @@ export function RunErrorsTable({ runId, live }: { runId: string; live: boolean }
     <Card className="mt-6">
       <CardHeader
         title="Record errors"
-        description="Every row this run could not send, and why."
+        description="Every row this run could not send, every field it left out, and why."
         actions={
-          <div role="group" aria-label="Filter errors by kind" className="inline-flex rounded-md border border-slate-300 bg-white p-0.5">
-            {FILTERS.map((f) => {
+          <div role="group" aria-label="Filter errors by kind" className="inline-flex flex-wrap rounded-md border border-slate-300 bg-white p-0.5">
+            {FILTERS.filter((f) => f.kind !== "DROPPED_FIELD" || (totals?.DROPPED_FIELD ?? 0) > 0 || kind === f.kind).map((f) => {
               const count = !totals ? null : f.kind ? totals[f.kind] : total;
               return (
                 <button
@@ -85,7 +92,7 @@ export function RunErrorsTable({ runId, live }: { runId: string; live: boolean }
                     <tr key={e.id} className="align-top">
                       <td className="whitespace-nowrap px-5 py-2 font-mono text-xs">{e.recordKey ?? <span className="italic text-slate-400">no key</span>}</td>
                       <td className="px-3 py-2">
-                        <Badge tone={e.kind === "REJECTED" ? "red" : "amber"}>{e.kind === "REJECTED" ? "Rejected" : "Invalid"}</Badge>
+                        <Badge tone={KIND_BADGES[e.kind].tone}>{KIND_BADGES[e.kind].label}</Badge>
                       </td>
                       <td className="px-3 py-2 text-slate-700">{e.field ?? "—"}</td>
                       <td className="max-w-lg px-3 py-2 text-slate-800">{e.reason}</td>

@@ -171,7 +171,7 @@ export async function prepareRun(p: { runId: string; deps: EngineDeps }): Promis
 }
 
 type Classified = { record: OutRecord; hash: string; change: "create" | "update"; retried: boolean };
-type PageCounts = { read: number; invalid: number; unchanged: number; created: number; updated: number; rejected: number; retried: number };
+type PageCounts = { read: number; invalid: number; unchanged: number; created: number; updated: number; rejected: number; retried: number; fieldsDropped: number };
 
 async function isFirstRunSkippingRows(run: RunWithSync, settings: SyncSettings): Promise<boolean> {
   if (settings.initialSync !== "skip" || run.fullResync) return false;
@@ -206,6 +206,7 @@ function formatPageLog(page: number, counts: PageCounts, skipped: boolean): stri
   if (counts.invalid) parts.push(`invalid ${counts.invalid}`);
   if (counts.rejected) parts.push(`rejected ${counts.rejected}`);
   if (counts.retried) parts.push(`retried ${counts.retried}`);
+  if (counts.fieldsDropped) parts.push(`fields dropped ${counts.fieldsDropped} (rows sent without them)`);
   return `Page ${page}: ${parts.join(", ")}${skipped ? " (initial sync skipped: rows marked as seen, nothing sent)" : ""}`;
 }
 
@@ -265,7 +266,7 @@ type PageWork = {
 /** Reads nothing from the destination: builds, validates and compares a page against the saved states. */
 async function classifyPage(session: StepSession, cursor: PageCursor | null, read: ReadResult): Promise<PageWork> {
   const { run, context, builder, skipRows } = session;
-  const { settings, destination, object } = context;
+  const { settings, object } = context;
   const keyColumn = settings.syncKey.column;
   const isEvent = object.type === "event";
   const { rows, done } = read;
@@ -276,7 +277,7 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
     rows,
     done,
     cursorBefore: cursor,
-    counts: { read: 0, invalid: 0, unchanged: 0, created: 0, updated: 0, rejected: 0, retried: 0 },
+    counts: { read: 0, invalid: 0, unchanged: 0, created: 0, updated: 0, rejected: 0, retried: 0, fieldsDropped: 0 },
     errors: [],
     toSend: new Map(),
     seenWithoutSending: [],
@@ -307,9 +308,9 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
       invalidate(work, key, result.problems);
       continue;
     }
-    const problems = destination.validateRecord({ object, behavior: settings.behavior, record: result.record });
-    if (problems.length > 0) invalidate(work, key, problems);
-    else built.push({ key, record: result.record });
+    counts.fieldsDropped += result.dropped.length;
+    for (const problem of result.dropped) work.errors.push({ kind: "DROPPED_FIELD", recordKey: key, field: problem.field, reason: problem.reason, code: problem.code });
+    built.push({ key, record: result.record });
   }
 
   const stateByKey = await lookupStates(await getDb(), run.syncId, built.map((b) => b.key));
@@ -359,7 +360,8 @@ async function commitPage(session: StepSession, position: Position, work: PageWo
         "rowsRead" = "rowsRead" + ${counts.read}, "rowsInvalid" = "rowsInvalid" + ${counts.invalid},
         "rowsUnchanged" = "rowsUnchanged" + ${counts.unchanged}, "rowsCreated" = "rowsCreated" + ${counts.created},
         "rowsUpdated" = "rowsUpdated" + ${counts.updated}, "rowsRejected" = "rowsRejected" + ${counts.rejected},
-        "rowsRetried" = "rowsRetried" + ${counts.retried}, "pagesCommitted" = "pagesCommitted" + 1,
+        "rowsRetried" = "rowsRetried" + ${counts.retried}, "fieldsDropped" = "fieldsDropped" + ${counts.fieldsDropped},
+        "pagesCommitted" = "pagesCommitted" + 1,
         "cursor" = ${nextCursor ? encodeCursor(nextCursor) : null}
       WHERE "id" = ${run.id} AND "status" = 'RUNNING' AND "pagesCommitted" = ${position.pagesCommitted}
       RETURNING "cancelRequested"`;
@@ -367,7 +369,7 @@ async function commitPage(session: StepSession, position: Position, work: PageWo
     if (!row) return null;
     await saveStates(tx, run, [...stateWrites(accepted, rejected), ...work.seenWithoutSending.map((s) => ({ key: s.key, hash: s.hash, rejected: false }))]);
     await recordErrors({ runId: run.id, workspaceId: run.workspaceId, syncId: run.syncId, errors }, tx);
-    await appendRunLog(run.id, counts.rejected || counts.invalid ? "warn" : "info", "page", formatPageLog(page, counts, skipRows), tx);
+    await appendRunLog(run.id, counts.rejected || counts.invalid || counts.fieldsDropped ? "warn" : "info", "page", formatPageLog(page, counts, skipRows), tx);
     return row;
   });
   if (!outcome) return { committed: false, cancelRequested: false };
@@ -416,7 +418,7 @@ export async function processPages(p: {
   const session: StepSession = {
     run,
     context,
-    builder: createRecordBuilder({ settings, object, columns }),
+    builder: createRecordBuilder({ settings, object, columns, destination }),
     skipRows: await isFirstRunSkippingRows(run, settings),
     deps,
   };
@@ -641,7 +643,7 @@ export async function finalizeRun(p: { runId: string; deps: EngineDeps }): Promi
       run.id,
       "info",
       "finalize",
-      `Finished in ${seconds} s after ${run.pagesCommitted} pages: read ${read}, created ${run.rowsCreated}, updated ${run.rowsUpdated}, unchanged ${run.rowsUnchanged}, invalid ${invalid}, rejected ${run.rowsRejected}, retried ${run.rowsRetried}`,
+      `Finished in ${seconds} s after ${run.pagesCommitted} pages: read ${read}, created ${run.rowsCreated}, updated ${run.rowsUpdated}, unchanged ${run.rowsUnchanged}, invalid ${invalid}, rejected ${run.rowsRejected}, retried ${run.rowsRetried}${run.fieldsDropped ? `, fields dropped ${run.fieldsDropped}` : ""}`,
       tx,
     );
   });

@@ -34,6 +34,6 @@ export const syncRunRouter = createTRPCRouter({
     .query(({ ctx, input }) => listRunLogs({ workspaceId: ctx.workspace.id, runId: input.runId, afterId: input.afterId, limit: input.limit })),
   errors: workspaceProcedure
     .meta({ permission: "syncs.read" })
-    .input(z.object({ runId: z.string(), kind: z.enum(["INVALID", "REJECTED"]).optional(), cursor: z.string().optional(), limit: z.number().int().min(1).max(500).optional() }))
+    .input(z.object({ runId: z.string(), kind: z.enum(["INVALID", "REJECTED", "DROPPED_FIELD"]).optional(), cursor: z.string().optional(), limit: z.number().int().min(1).max(500).optional() }))
     .query(({ ctx, input }) => listRunErrors({ workspaceId: ctx.workspace.id, runId: input.runId, kind: input.kind, cursor: input.cursor, limit: input.limit })),
 });

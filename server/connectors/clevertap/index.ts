@@ -130,6 +130,12 @@ const chargedFields: StandardField[] = [
 ];
 
 const limits = { maxBatchRecords: MAX_RECORDS_PER_UPLOAD, maxConcurrency: MAX_UPLOADS_IN_FLIGHT };
+// Reference §1.5: nested objects are a per-account public beta CleverTap must enable; without it objects
+// and arrays are not documented as property values (integrations send them as JSON text).
+const NO_OBJECT_VALUES = (what: string) => ({
+  accepted: false,
+  note: `CleverTap ${what} properties do not accept objects or arrays (nested objects are a beta CleverTap enables per account). Map the column as String to send the JSON as text.`,
+});
 
 const objects: DestinationObject[] = [
   {
@@ -140,6 +146,7 @@ const objects: DestinationObject[] = [
     identifiers,
     standardFields: profileFields,
     supportsEventId: false,
+    objectValues: NO_OBJECT_VALUES("profile"),
     limits,
   },
   {
@@ -150,6 +157,7 @@ const objects: DestinationObject[] = [
     identifiers,
     standardFields: chargedFields,
     supportsEventId: false,
+    objectValues: NO_OBJECT_VALUES("event"),
     limits,
   },
 ];
@@ -316,6 +324,7 @@ function checkProfileField(field: string, value: FieldValue): string | undefined
 }
 
 function checkValue(value: FieldValue): string | undefined {
+  if (typeof value === "object" && value !== null && !(value instanceof Date)) return "is an object or array; CleverTap properties take text, numbers, booleans and dates";
   if (typeof value === "string" && Buffer.byteLength(value) > MAX_VALUE_BYTES) {
     return `is ${Buffer.byteLength(value)} bytes long; CleverTap allows at most ${MAX_VALUE_BYTES} bytes`;
   }

@@ -4,7 +4,7 @@ import { notFound } from "~/server/lib/errors";
 
 const MAX_LIMIT = 500;
 
-/** Record-level errors of a run (invalid rows and destination rejections), paged by `cursor`, optionally by kind. */
+/** Record-level errors of a run (invalid rows, destination rejections and dropped field values), paged by `cursor`, optionally by kind. */
 export async function listRunErrors(p: { workspaceId: string; runId: string; kind?: RecordErrorKind; cursor?: string; limit?: number }) {
   const db = await getDb();
   const run = await db.syncRun.findFirst({ where: { id: p.runId, workspaceId: p.workspaceId }, select: { id: true } });
@@ -35,6 +35,7 @@ export async function listRunErrors(p: { workspaceId: string; runId: string; kin
     totals: {
       INVALID: counts.find((c) => c.kind === "INVALID")?._count._all ?? 0,
       REJECTED: counts.find((c) => c.kind === "REJECTED")?._count._all ?? 0,
+      DROPPED_FIELD: counts.find((c) => c.kind === "DROPPED_FIELD")?._count._all ?? 0,
     },
   };
 }

@@ -19,6 +19,7 @@ export function toRunView(run: SyncRun) {
       updated: run.rowsUpdated,
       rejected: run.rowsRejected,
       retried: run.rowsRetried,
+      fieldsDropped: run.fieldsDropped,
     },
     totalRows: run.totalRows,
     /** 0..1 while the model's row count is known; null otherwise. */

@@ -14,6 +14,7 @@ export function toSyncView(row: Sync & { source?: { name: string; type: string }
     sourceId: row.sourceId,
     destinationId: row.destinationId,
     ...settings,
+    mappings: settings.mappings.map((m) => ({ ...m, onInvalid: m.onInvalid ?? "skip_row", transforms: m.transforms ?? [] })),
     enabled: row.enabled,
     nextRunAt: row.nextRunAt,
     scheduleDescription: describeSchedule(settings.schedule),
