@@ -149,7 +149,7 @@ describe("field-level control", () => {
   const customerio = getDestinationConnector("customerio");
 
   it("reads stored mappings from before the policy and transforms existed unchanged", () => {
-    const stored = { ...profileSync(), mappings: [{ from: { column: "email" }, to: "Email", type: "string" }] };
+    const stored = { ...profileSync(), event: null, mappings: [{ from: { column: "email" }, to: "Email", type: "string" }] };
     expect(parseStoredSettings(stored).mappings).toEqual([{ from: { column: "email" }, to: "Email", type: "string" }]);
   });
 
