@@ -46,10 +46,10 @@ async function simulatorPhones(): Promise<Record<string, unknown>> {
 
 /** The 1-based number of the mapping row that sends `field`. */
 async function mappingNumber(page: Page, field: string): Promise<number> {
-  const fields = await page
-    .getByRole("list", { name: "Field mappings" })
-    .getByRole("listitem")
-    .evaluateAll((items) => items.map((item) => item.querySelector<HTMLInputElement>('input[aria-label$="destination field"]')?.value));
+  const rows = page.getByRole("list", { name: "Field mappings" }).getByRole("listitem");
+  // The edit form shows the mappings once the model's columns are read.
+  await expect(rows).toHaveCount(2);
+  const fields = await rows.evaluateAll((items) => items.map((item) => item.querySelector<HTMLInputElement>('input[aria-label$="destination field"]')?.value));
   const index = fields.indexOf(field);
   expect(index, `a mapping sends ${field}`).toBeGreaterThanOrEqual(0);
   return index + 1;
