@@ -21,7 +21,14 @@ const KINDS: { kind: RunErrorKind | undefined; label: string; help: string }[] =
   { kind: undefined, label: "All", help: "" },
   { kind: "INVALID", label: "Invalid", help: "Not sent: the row broke a rule before sending (empty or repeated key, a value that does not convert, a destination limit)." },
   { kind: "REJECTED", label: "Rejected", help: "Sent, but the destination refused it. Rejected rows are retried on the next run." },
+  { kind: "DROPPED_FIELD", label: "Dropped fields", help: "Sent without this field: its value was invalid and the mapping says to drop the field and send the rest. The row is not counted as invalid." },
 ];
+
+const KIND_BADGES: Record<RunErrorKind, { label: string; tone: "red" | "amber" | "gray" }> = {
+  INVALID: { label: "Invalid", tone: "amber" },
+  REJECTED: { label: "Rejected", tone: "red" },
+  DROPPED_FIELD: { label: "Field dropped", tone: "gray" },
+};
 
 type Filter = { kind?: RunErrorKind; field?: string | null; reasonGroup?: string; search?: string };
 
@@ -81,7 +88,7 @@ function ErrorGroups({ runId, selected, onSelect }: { runId: string; selected: F
                 </td>
                 <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums text-slate-600">{formatShare(g.share)}</td>
                 <td className="px-3 py-2">
-                  <Badge tone={g.kind === "REJECTED" ? "red" : "amber"}>{g.kind === "REJECTED" ? "Rejected" : "Invalid"}</Badge>
+                  <Badge tone={KIND_BADGES[g.kind].tone}>{KIND_BADGES[g.kind].label}</Badge>
                 </td>
                 <td className="px-3 py-2 text-slate-700">{g.field ?? "—"}</td>
                 <td className="max-w-lg px-3 py-2 text-slate-800">
@@ -146,7 +153,7 @@ export function RunErrorsTable({ runId, status }: { runId: string; status: RunSt
   }, [searchText, filter]);
 
   const totals = errors.data?.totals;
-  const total = totals ? totals.INVALID + totals.REJECTED : 0;
+  const total = totals ? totals.INVALID + totals.REJECTED + totals.DROPPED_FIELD : 0;
   const current = KINDS.find((f) => f.kind === filter.kind);
   const fields = [...new Set((groups.data?.groups ?? []).map((g) => g.field))];
   const fieldValue = filter.field === undefined ? "" : filter.field === null ? NO_FIELD : filter.field;
@@ -179,7 +186,7 @@ export function RunErrorsTable({ runId, status }: { runId: string; status: RunSt
       {total > 0 ? (
         <div className="flex flex-wrap items-end gap-3 border-b border-slate-100 px-5 py-3">
           <div role="group" aria-label="Filter errors by kind" className="inline-flex rounded-md border border-slate-300 bg-white p-0.5">
-            {KINDS.map((f) => {
+            {KINDS.filter((f) => f.kind !== "DROPPED_FIELD" || (totals?.DROPPED_FIELD ?? 0) > 0 || filter.kind === f.kind).map((f) => {
               const count = !totals ? null : f.kind ? totals[f.kind] : total;
               return (
                 <button
@@ -273,7 +280,7 @@ export function RunErrorsTable({ runId, status }: { runId: string; status: RunSt
                         {e.rowValues ? <span className="block break-words font-mono text-slate-500">{e.rowValues}</span> : null}
                       </td>
                       <td className="px-3 py-2">
-                        <Badge tone={e.kind === "REJECTED" ? "red" : "amber"}>{e.kind === "REJECTED" ? "Rejected" : "Invalid"}</Badge>
+                        <Badge tone={KIND_BADGES[e.kind].tone}>{KIND_BADGES[e.kind].label}</Badge>
                       </td>
                       <td className="px-3 py-2 text-slate-700">{e.field ?? "—"}</td>
                       <td className="max-w-lg px-3 py-2 text-slate-800">{e.reason}</td>

@@ -38,11 +38,13 @@ const TILES: { key: keyof RunCounts; label: string; help: string; tone?: string 
   { key: "rejected", label: "Rejected", help: "Refused by the destination; retried next run", tone: "text-red-700" },
   { key: "retried", label: "Retried", help: "Rejected last time, sent again" },
 ];
+// Shown only when a mapping dropped values: most syncs never use the policy.
+const DROPPED_TILE = { key: "fieldsDropped", label: "Fields dropped", help: "Values left out under a mapping's \"drop this field\" policy; their rows were sent", tone: "text-amber-700" } as const;
 
 function CountTiles({ counts }: { counts: RunCounts }) {
   return (
-    <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-7" aria-label="Row counts">
-      {TILES.map((t) => (
+    <ul className={`grid grid-cols-2 gap-3 sm:grid-cols-4 ${counts.fieldsDropped ? "lg:grid-cols-8" : "lg:grid-cols-7"}`} aria-label="Row counts">
+      {(counts.fieldsDropped ? [...TILES, DROPPED_TILE] : TILES).map((t) => (
         <li key={t.key} className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm" data-testid={`count-${t.key}`} title={t.help}>
           <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{t.label}</p>
           <p className={`mt-1 text-2xl font-semibold tabular-nums ${counts[t.key] && t.tone ? t.tone : "text-slate-900"}`} data-testid={`count-${t.key}-value`}>

@@ -25,7 +25,8 @@ export function controlIdFor(path: string): string {
 export function normalizeErrorPaths(errors: Record<string, string>): SyncFieldErrors {
   const out: SyncFieldErrors = {};
   for (const [path, message] of Object.entries(errors)) {
-    const target = path.startsWith("model.") ? "model" : path.startsWith("schedule.") ? "schedule" : path === "syncKey" ? "syncKey.column" : path;
+    const transforms = /^(mappings\.\d+\.transforms)\./.exec(path);
+    const target = path.startsWith("model.") ? "model" : path.startsWith("schedule.") ? "schedule" : path === "syncKey" ? "syncKey.column" : transforms ? transforms[1]! : path;
     out[target] = out[target] ? `${out[target]} ${message}` : message;
   }
   return out;

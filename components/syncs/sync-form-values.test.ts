@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ZSchedule, ZSyncDefinition } from "~/server/sync/definition";
-import { buildDefinition, buildSchedule, createDefaultValues, diffDefinition, joinTableRef, readSchedule, splitTableRef, type SyncFormValues } from "./sync-form-values";
+import { buildDefinition, buildSchedule, createDefaultValues, createEmptyMapping, diffDefinition, joinTableRef, readSchedule, readSyncView, splitTableRef, type SyncFormValues } from "./sync-form-values";
+import type { SyncView } from "./sync-types";
 
 function profileForm(): SyncFormValues {
   return {
@@ -14,9 +15,9 @@ function profileForm(): SyncFormValues {
     syncKeyColumn: "user_id",
     syncKeyIdentifier: "identity",
     mappings: [
-      { sourceKind: "column", column: "email", constant: "", to: "Email", type: "string", matched: true },
-      { sourceKind: "constant", column: "", constant: "42", to: "Score", type: "number" },
-      { sourceKind: "column", column: "", constant: "", to: "", type: "string" },
+      { ...createEmptyMapping(), column: "email", to: "Email", matched: true },
+      { ...createEmptyMapping(), sourceKind: "constant", constant: "42", to: "Score", type: "number" },
+      createEmptyMapping(),
     ],
   };
 }
@@ -28,8 +29,8 @@ describe("buildDefinition", () => {
     expect(parsed.model).toEqual({ type: "table", schema: "public", table: "users" });
     expect(parsed.syncKey).toEqual({ column: "user_id", identifier: "identity" });
     expect(parsed.mappings).toEqual([
-      { from: { column: "email" }, to: "Email", type: "string" },
-      { from: { constant: 42 }, to: "Score", type: "number" },
+      { from: { column: "email" }, to: "Email", type: "string", onInvalid: "skip_row", transforms: [] },
+      { from: { constant: 42 }, to: "Score", type: "number", onInvalid: "skip_row", transforms: [] },
     ]);
     expect(parsed.event).toBeNull();
   });
@@ -41,6 +42,26 @@ describe("buildDefinition", () => {
     expect(cio.event).toMatchObject({ idColumn: "order_id" });
     expect(cio.syncKey).toEqual({ column: "user_id" });
     expect(ZSyncDefinition.safeParse(cio).success).toBe(true);
+  });
+});
+
+describe("mapping settings", () => {
+  it("sends the invalid-value policy and the transforms in the editor's order, and reads them back", () => {
+    const values: SyncFormValues = {
+      ...profileForm(),
+      mappings: [{ ...createEmptyMapping(), column: "phone", to: "Phone", onInvalid: "drop_field", e164: true, defaultCountry: "GB", trim: true }],
+    };
+    const definition = buildDefinition(values, { isEvent: false, supportsEventId: false });
+    expect(ZSyncDefinition.parse(definition).mappings).toEqual([
+      { from: { column: "phone" }, to: "Phone", type: "string", onInvalid: "drop_field", transforms: [{ type: "trim" }, { type: "phone_e164", defaultCountry: "GB" }] },
+    ]);
+    const view = { ...definition, model: definition.model, event: null, nextRunAt: null } as unknown as SyncView;
+    expect(readSyncView(view, "UTC").mappings).toEqual([{ ...values.mappings[0], matched: undefined }].map(({ matched: _m, ...row }) => row));
+  });
+
+  it("reads a mapping saved before the settings existed as skip the row, no transforms", () => {
+    const view = { ...buildDefinition(profileForm(), { isEvent: false, supportsEventId: false }), mappings: [{ from: { column: "email" }, to: "Email", type: "string" }] } as unknown as SyncView;
+    expect(readSyncView(view, "UTC").mappings).toEqual([{ ...createEmptyMapping(), column: "email", to: "Email" }]);
   });
 });
 

@@ -3,7 +3,7 @@
  * (`server/sync/definition.ts`). The form keeps every input as text so half-typed values survive;
  * the definition is built only on submit and the server validates it.
  */
-import type { FieldType, SyncView } from "./sync-types";
+import type { FieldType, InvalidValuePolicy, SyncView } from "./sync-types";
 
 export type MappingRow = {
   sourceKind: "column" | "constant";
@@ -11,9 +11,41 @@ export type MappingRow = {
   constant: string;
   to: string;
   type: FieldType;
+  onInvalid: InvalidValuePolicy;
+  trim: boolean;
+  lowercase: boolean;
+  e164: boolean;
+  /** Two-letter country for the E.164 transform; empty: only numbers written with +country code. */
+  defaultCountry: string;
   /** Filled in by auto-matching (shown as such until the user edits the row). */
   matched?: boolean;
 };
+
+type SavedMapping = SyncView["mappings"][number];
+type MappingTransform = NonNullable<SavedMapping["transforms"]>[number];
+
+/** The row's settings as the definition's `transforms`, in the order the editor shows them. */
+export function buildTransforms(row: Pick<MappingRow, "sourceKind" | "trim" | "lowercase" | "e164" | "defaultCountry">): MappingTransform[] {
+  if (row.sourceKind !== "column") return [];
+  const transforms: MappingTransform[] = [];
+  if (row.trim) transforms.push({ type: "trim" });
+  if (row.lowercase) transforms.push({ type: "lowercase" });
+  if (row.e164) transforms.push({ type: "phone_e164", ...(row.defaultCountry ? { defaultCountry: row.defaultCountry } : {}) });
+  return transforms;
+}
+
+/** A saved mapping's settings as the editor's fields. */
+function readMappingSettings(m: SavedMapping): Pick<MappingRow, "onInvalid" | "trim" | "lowercase" | "e164" | "defaultCountry"> {
+  const transforms = m.transforms ?? [];
+  const phone = transforms.find((t) => t.type === "phone_e164");
+  return {
+    onInvalid: m.onInvalid ?? "skip_row",
+    trim: transforms.some((t) => t.type === "trim"),
+    lowercase: transforms.some((t) => t.type === "lowercase"),
+    e164: Boolean(phone),
+    defaultCountry: phone?.type === "phone_e164" ? (phone.defaultCountry ?? "") : "",
+  };
+}
 
 export type ScheduleKind = "manual" | "minutes" | "hours" | "daily" | "cron";
 
@@ -73,7 +105,7 @@ export function detectTimeZone(): string {
 }
 
 export function createEmptyMapping(): MappingRow {
-  return { sourceKind: "column", column: "", constant: "", to: "", type: "string" };
+  return { sourceKind: "column", column: "", constant: "", to: "", type: "string", onInvalid: "skip_row", trim: false, lowercase: false, e164: false, defaultCountry: "" };
 }
 
 export function createDefaultValues(timezone = "UTC"): SyncFormValues {
@@ -191,6 +223,8 @@ export function buildDefinition(values: SyncFormValues, context: DefinitionConte
       from: m.sourceKind === "column" ? { column: m.column } : { constant: readConstant(m.constant, m.type) },
       to: m.to.trim(),
       type: m.type,
+      onInvalid: m.onInvalid,
+      transforms: buildTransforms(m),
     }));
   const event = context.isEvent
     ? {
@@ -247,8 +281,8 @@ export function readSyncView(sync: SyncView, fallbackTimezone: string): SyncForm
     mappingMode: sync.syncAllColumns ? "all" : "specific",
     mappings: sync.mappings.map((m) =>
       "column" in m.from
-        ? { sourceKind: "column", column: m.from.column, constant: "", to: m.to, type: m.type }
-        : { sourceKind: "constant", column: "", constant: String(m.from.constant), to: m.to, type: m.type },
+        ? { sourceKind: "column", column: m.from.column, constant: "", to: m.to, type: m.type, ...readMappingSettings(m) }
+        : { sourceKind: "constant", column: "", constant: String(m.from.constant), to: m.to, type: m.type, ...readMappingSettings(m) },
     ),
     eventNameKind: event && "column" in event.name ? "column" : "constant",
     eventNameConstant: event && "constant" in event.name ? event.name.constant : "",

@@ -19,7 +19,7 @@ import { MappingsEditor } from "./mappings-editor";
 import { ModelSection } from "./model-section";
 import { ScheduleEditor, useSchedulePreview } from "./schedule-editor";
 import { controlIdFor, describeControl, normalizeErrorPaths, SyncFieldErrorsProvider, type SyncFieldErrors } from "./sync-form-errors";
-import { buildDefinition, buildModel, diffDefinition, type DefinitionContext, type ModelDefinition, type SyncFormValues } from "./sync-form-values";
+import { buildDefinition, buildModel, createEmptyMapping, diffDefinition, type DefinitionContext, type ModelDefinition, type SyncFormValues } from "./sync-form-values";
 import { EventSection, SyncKeySection } from "./sync-key-section";
 import { SyncSummary } from "./sync-summary";
 import type { ConnectionListItem, ConnectorTypeView, DestinationObjectView } from "./sync-types";
@@ -162,7 +162,7 @@ export function SyncForm({ sources, destinations, connectorTypes, defaultValues,
       const suggestion = await queryClient.fetchQuery(
         trpc.sync.suggestMappings.queryOptions({ workspaceId: workspace.id, sourceId, destinationId, model: current, object: objectId, exclude: key ? [key] : undefined }),
       );
-      const matched = suggestion.mappings.flatMap((m) => ("column" in m.from ? [{ sourceKind: "column" as const, column: m.from.column, constant: "", to: m.to, type: m.type, matched: true }] : []));
+      const matched = suggestion.mappings.flatMap((m) => ("column" in m.from ? [{ ...createEmptyMapping(), column: m.from.column, to: m.to, type: m.type, matched: true }] : []));
       const targets = new Set(matched.map((m) => m.to));
       // Rows the user wrote stay; rows matched for another object or model are replaced.
       const kept = getValues("mappings").filter((m) => !m.matched && (m.to.trim() || m.column || m.constant) && !targets.has(m.to.trim()));

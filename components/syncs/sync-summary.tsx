@@ -8,6 +8,12 @@ function describeModel(model: SyncDefinitionBody["model"]): string {
   return sql ? `SQL: ${sql.length > 80 ? `${sql.slice(0, 79)}…` : sql}` : "—";
 }
 
+/** "string · trim, E.164 (GB) · drops the field if invalid". */
+function describeMappingType(m: SyncDefinitionBody["mappings"][number]): string {
+  const transforms = m.transforms.map((t) => (t.type === "phone_e164" ? `E.164${t.defaultCountry ? ` (${t.defaultCountry})` : ""}` : t.type === "lowercase" ? "lower-case" : t.type));
+  return [m.type, transforms.join(", "), m.onInvalid === "drop_field" ? "drops the field if invalid" : ""].filter(Boolean).join(" · ");
+}
+
 function describeFrom(from: SyncDefinitionBody["mappings"][number]["from"]): string {
   return "constant" in from ? `"${String(from.constant)}"` : (from.column ?? "—");
 }
@@ -43,7 +49,7 @@ export function SyncSummary({ definition, names }: { definition: SyncDefinitionB
       <ul className="space-y-0.5">
         {definition.mappings.map((m, i) => (
           <li key={i}>
-            <span className="font-mono text-xs">{describeFrom(m.from)}</span> → {m.to || "—"} <span className="text-slate-500">({m.type})</span>
+            <span className="font-mono text-xs">{describeFrom(m.from)}</span> → {m.to || "—"} <span className="text-slate-500">({describeMappingType(m)})</span>
           </li>
         ))}
         {definition.syncAllColumns ? <li className="text-slate-500">and every other column under its own name</li> : null}

@@ -9,8 +9,9 @@ export type ConnectorTypeView = Outputs["connection"]["types"][number];
 export type DestinationObjectView = ConnectorTypeView["objects"][number];
 export type ConnectionListItem = Outputs["connection"]["list"][number];
 export type ModelColumn = Outputs["connection"]["columns"][number];
-export type FieldType = "string" | "number" | "date" | "boolean";
+export type FieldType = "string" | "number" | "date" | "boolean" | "json";
+export type InvalidValuePolicy = "skip_row" | "drop_field";
 
-export const FIELD_TYPE_LABELS: Record<FieldType, string> = { string: "String", number: "Number", date: "Date", boolean: "Boolean" };
+export const FIELD_TYPE_LABELS: Record<FieldType, string> = { string: "String", number: "Number", date: "Date", boolean: "Boolean", json: "JSON" };
 
 export type SyncStatusFilter = NonNullable<inferRouterInputs<AppRouter>["sync"]["list"]["status"]>;

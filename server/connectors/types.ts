@@ -133,8 +133,10 @@ export type SourceConnector<C> = ConnectorBase<C> & {
 // ---------------------------------------------------------------------------------------------------
 // Destinations
 
-export type FieldType = "string" | "number" | "date" | "boolean";
-export type FieldValue = string | number | boolean | Date | null;
+export type FieldType = "string" | "number" | "date" | "boolean" | "json";
+/** A JSON object or array, as a mapping of type JSON sends it (plain data: no Dates, no bigints). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type FieldValue = string | number | boolean | Date | null | JsonValue[] | { [key: string]: JsonValue };
 export type Behavior = "upsert" | "update" | "append";
 
 export type StandardField = {
@@ -158,6 +160,11 @@ export type DestinationObject = {
   standardFields: StandardField[];
   /** Customer.io events can carry an id that the destination de-duplicates on. */
   supportsEventId: boolean;
+  /**
+   * Whether field values may be JSON objects and arrays (mapping type JSON). `note` says what happens to
+   * them, or why they are refused and what to map instead; the form and the definition check show it.
+   */
+  objectValues: { accepted: boolean; note: string };
   limits: {
     maxBatchRecords: number;
     /** Whole request body, in bytes, when the destination documents one. */

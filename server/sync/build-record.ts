@@ -1,13 +1,22 @@
 /**
  * Source row → OutRecord, following a sync's settings: the key and identifier, mapped fields (or every
- * column with "Sync All Columns"), constants, and for events the name, identity, id and timestamp.
- * A row that cannot be built comes back with problems instead: it is invalid and not sent.
+ * column with "Sync All Columns") after their transforms, constants, and for events the name, identity,
+ * id and timestamp; then the destination's own checks. This is the one path from a row to what is sent:
+ * runs, verification and dry runs all build records here.
+ *
+ * A row that cannot be built comes back with problems instead: it is invalid and not sent. A problem
+ * with a field whose mapping says "drop this field" removes only that field: the record is still sent,
+ * and the problem comes back in `dropped` so the run can explain it.
  */
-import type { DestinationObject, FieldProblem, FieldType, FieldValue, OutRecord, Row, SourceColumn } from "~/server/connectors/types";
+import type { DestinationConnector, DestinationObject, FieldProblem, FieldType, FieldValue, OutRecord, Row, SourceColumn } from "~/server/connectors/types";
 import { convertValue, describeValue, detectFieldType } from "./convert";
-import { resolveIdentifier, type SyncSettings } from "./definition";
+import { resolveIdentifier, type InvalidValuePolicy, type SyncSettings } from "./definition";
+import { applyTransforms, type ValueTransform } from "./value-transforms";
 
-export type BuiltRecord = { key: string; record: OutRecord; problems: [] } | { key: string; record?: undefined; problems: FieldProblem[] };
+/** `dropped`: one entry per field left out of the record under its "drop this field" policy. */
+export type BuiltRecord =
+  | { key: string; record: OutRecord; problems: []; dropped: FieldProblem[] }
+  | { key: string; record?: undefined; problems: FieldProblem[]; dropped: [] };
 
 /** How errors, state and the destination refer to a key value: its text (dates as ISO instants). */
 export function formatKey(value: unknown): string | null {
@@ -18,19 +27,37 @@ export function formatKey(value: unknown): string | null {
   return String(value);
 }
 
-type FieldPlan = { to: string; type: FieldType } & ({ column: string } | { constant: FieldValue });
+type FieldPlan = { to: string; type: FieldType; onInvalid: InvalidValuePolicy } & ({ column: string; transforms: ValueTransform[] } | { constant: FieldValue });
 
 export type RecordBuilder = {
   keyColumn: string;
   build(row: Row): BuiltRecord;
 };
 
+/** One problem per field: a destination may name the same field twice. */
+function mergeByField(problems: FieldProblem[]): FieldProblem[] {
+  const byField = new Map<string, FieldProblem>();
+  for (const problem of problems) {
+    const field = problem.field ?? "";
+    const seen = byField.get(field);
+    byField.set(field, seen ? { ...seen, reason: `${seen.reason}; ${problem.reason}`, code: seen.code ?? problem.code } : problem);
+  }
+  return [...byField.values()];
+}
+
 /**
- * Prepares the plan once per page: `columns` are the model's columns (read for "Sync All Columns",
- * so columns added to the model later are picked up by the next run).
+ * Prepares the plan once per step: `columns` are the model's columns (read for "Sync All Columns",
+ * so columns added to the model later are picked up by the next run); `destination` checks each record
+ * against its documented limits.
  */
-export function createRecordBuilder(p: { settings: SyncSettings; object: DestinationObject; columns: SourceColumn[] }): RecordBuilder {
-  const { settings, object } = p;
+export function createRecordBuilder(p: {
+  settings: SyncSettings;
+  object: DestinationObject;
+  columns: SourceColumn[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any config type: only validateRecord is used
+  destination: Pick<DestinationConnector<any>, "validateRecord">;
+}): RecordBuilder {
+  const { settings, object, destination } = p;
   const keyColumn = settings.syncKey.column;
   const isEvent = object.type === "event";
   const event = settings.event ?? undefined;
@@ -46,18 +73,19 @@ export function createRecordBuilder(p: { settings: SyncSettings; object: Destina
     );
     for (const column of p.columns) {
       if (consumed.has(column.name) || explicitTargets.has(column.name)) continue;
-      plan.push({ to: column.name, type: "string", column: column.name, detect: column.type });
+      plan.push({ to: column.name, type: "string", onInvalid: "skip_row", column: column.name, transforms: [], detect: column.type });
     }
   }
   for (const mapping of settings.mappings) {
     if ("column" in mapping.from) {
-      plan.push({ to: mapping.to, type: mapping.type, column: mapping.from.column });
+      plan.push({ to: mapping.to, type: mapping.type, onInvalid: mapping.onInvalid ?? "skip_row", column: mapping.from.column, transforms: mapping.transforms ?? [] });
     } else {
       const converted = convertValue(mapping.from.constant, mapping.type, `constant for field ${mapping.to}`);
       if (!converted.ok) throw new Error(converted.reason);
-      plan.push({ to: mapping.to, type: mapping.type, constant: converted.value });
+      plan.push({ to: mapping.to, type: mapping.type, onInvalid: mapping.onInvalid ?? "skip_row", constant: converted.value });
     }
   }
+  const droppable = new Set(plan.filter((item) => item.onInvalid === "drop_field").map((item) => item.to));
 
   const keyIdentifier = resolveIdentifier(object, settings.syncKey.identifier) ?? "id";
   const eventIdentifier = resolveIdentifier(object, event?.identifier) ?? "id";
@@ -71,16 +99,19 @@ export function createRecordBuilder(p: { settings: SyncSettings; object: Destina
       if (key === "") problems.push({ field: keyColumn, reason: `sync key column ${keyColumn} is empty` });
 
       const fields: Record<string, FieldValue> = {};
+      let dropped: FieldProblem[] = [];
       for (const item of plan) {
         if ("constant" in item) {
           fields[item.to] = item.constant;
           continue;
         }
         const raw = row[item.column];
-        const type = item.detect ? detectFieldType(item.detect, raw) : item.type;
-        const converted = convertValue(raw, type, `column ${item.column}`);
+        const origin = `column ${item.column}`;
+        const transformed = applyTransforms(raw, item.transforms, origin);
+        const type = item.detect ? detectFieldType(item.detect, transformed.ok ? transformed.value : raw) : item.type;
+        const converted = transformed.ok ? convertValue(transformed.value, type, origin) : transformed;
         if (converted.ok) fields[item.to] = converted.value;
-        else problems.push({ field: item.to, reason: converted.reason });
+        else (item.onInvalid === "drop_field" ? dropped : problems).push({ field: item.to, reason: converted.reason });
       }
 
       let identifier: OutRecord["identifier"] = { type: keyIdentifier, value: key };
@@ -114,10 +145,25 @@ export function createRecordBuilder(p: { settings: SyncSettings; object: Destina
         }
       }
 
-      if (problems.length > 0) return { key, problems };
       const record: OutRecord = { key, identifier, fields };
       if (eventPart) record.event = eventPart;
-      return { key, record, problems: [] };
+      if (problems.length === 0) {
+        // Dropping a field can change a record-wide check (size, property count): check again until stable.
+        for (let pass = 0; pass <= plan.length; pass += 1) {
+          const found = destination.validateRecord({ object, behavior: settings.behavior, record });
+          const drop = found.filter((f) => f.field !== undefined && droppable.has(f.field) && f.field in fields);
+          if (drop.length === 0) {
+            problems.push(...found);
+            break;
+          }
+          for (const problem of drop) delete fields[problem.field!];
+          dropped.push(...drop);
+        }
+        dropped = mergeByField(dropped);
+      }
+      // A row that is not sent reports every bad value, dropped or not: none of it reached the destination.
+      if (problems.length > 0) return { key, problems: [...problems, ...dropped], dropped: [] };
+      return { key, record, problems: [], dropped };
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
- * What a run decides about one row before anything is sent: the record built from it and checked
- * against the destination's documented limits, or why it is invalid; then, against the saved state,
+ * What a run decides about one row before anything is sent (the record itself is built and checked by
+ * build-record.ts): its size against the destination's documented limits, a duplicate key; then, against the saved state,
  * whether it is a create, an update or unchanged. The engine (engine.ts) and the dry run (dry-run.ts)
  * both decide through these functions, so a dry run shows exactly what the next run would do.
  */
@@ -13,19 +13,13 @@ export type RecordChange = "create" | "update" | "unchanged";
 
 type AnyDestination = DestinationConnector<unknown>;
 
-/** A second row with a key already seen in this run is invalid; the first one is the one synced. */
-/** Rows come in key order, so the first row of a key is the one synced; `position` names both rows when known. */
+/**
+ * A second row with a key already seen in this run is invalid. Rows come in key order, so the first row
+ * of a key is the one synced; `position` names both rows when known.
+ */
 export function duplicateKeyProblem(keyColumn: string, key: string, position?: { kept: number; rowNumber: number }): FieldProblem {
   const which = position ? `only row ${position.kept}, the first row with this key in key order, is synced; row ${position.rowNumber} is not` : "only the first row with this key in key order is synced";
   return { field: keyColumn, reason: `duplicate sync key '${key}' in column ${keyColumn}: ${which}` };
-}
-
-/** The row's record, built with the sync's settings and checked by the destination; or its problems. */
-export function buildCheckedRecord(p: { builder: RecordBuilder; destination: AnyDestination; object: DestinationObject; behavior: Behavior; row: Row }): BuiltRecord {
-  const built = p.builder.build(p.row);
-  if (!built.record) return built;
-  const problems = p.destination.validateRecord({ object: p.object, behavior: p.behavior, record: built.record });
-  return problems.length > 0 ? { key: built.key, problems } : built;
 }
 
 /**

@@ -62,3 +62,14 @@ describe("detectFieldType", () => {
     expect(detectFieldType("unknown", "x")).toBe("string");
   });
 });
+
+describe("convertValue to JSON", () => {
+  it("keeps objects and arrays, parses JSON text and explains what is not JSON", () => {
+    expect(convertValue({ plan: "pro", seats: [1, 2] }, "json", "column attrs")).toEqual({ ok: true, value: { plan: "pro", seats: [1, 2] } });
+    expect(convertValue('{"a":{"b":true}}', "json", "column attrs")).toEqual({ ok: true, value: { a: { b: true } } });
+    expect(convertValue({ at: new Date("2024-01-02T03:04:05Z"), n: 10n }, "json", "column attrs")).toEqual({ ok: true, value: { at: "2024-01-02T03:04:05.000Z", n: "10" } });
+    expect(convertValue("{not json", "json", "column attrs")).toEqual({ ok: false, reason: "value '{not json' in column attrs is not valid JSON" });
+    expect(convertValue("", "json", "column attrs")).toEqual({ ok: true, value: null });
+  });
+});
+

@@ -3,7 +3,7 @@
  * (CleverTap `$D_<epoch>`, Customer.io epoch seconds); here the question is only "is this a number /
  * date / boolean", and when it is not, the reason names the value and where it came from.
  */
-import type { ColumnType, FieldType, FieldValue } from "~/server/connectors/types";
+import type { ColumnType, FieldType, FieldValue, JsonValue } from "~/server/connectors/types";
 
 export type Conversion = { ok: true; value: FieldValue } | { ok: false; reason: string };
 
@@ -96,6 +96,31 @@ function toBoolean(value: unknown, origin: string): Conversion {
 }
 
 /**
+ * JSON columns arrive parsed (objects, arrays) from PostgreSQL and MySQL and as text from files; both
+ * become plain JSON data. Dates inside become ISO text and bigints digits, as JSON.stringify would write them.
+ */
+function toJson(value: unknown, origin: string): Conversion {
+  if (typeof value === "string") {
+    try {
+      return { ok: true, value: JSON.parse(value) as JsonValue };
+    } catch {
+      return fail(value, origin, "valid JSON");
+    }
+  }
+  if (typeof value === "number" || typeof value === "boolean") return { ok: true, value };
+  if (value instanceof Date) return fail(value, origin, "JSON (it is a date: map it as Date)");
+  if (typeof value === "object" && value !== null && !Buffer.isBuffer(value) && !(value instanceof Uint8Array)) {
+    const text = safeJson(value);
+    try {
+      return { ok: true, value: JSON.parse(text) as JsonValue };
+    } catch {
+      return fail(value, origin, "JSON");
+    }
+  }
+  return fail(value, origin, "JSON");
+}
+
+/**
  * Converts one value. `origin` says where it came from, e.g. "column price", and ends up in the reason.
  * Null stays null; a blank string is null for the non-string types (spreadsheets have no nulls).
  */
@@ -111,6 +136,8 @@ export function convertValue(value: unknown, type: FieldType, origin: string): C
       return toDate(value, origin);
     case "boolean":
       return toBoolean(value, origin);
+    case "json":
+      return toJson(value, origin);
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SourceColumn } from "~/server/connectors/types";
-import { autoMatchMappings, validateSyncDefinition, ZSchedule, ZSyncDefinition, ZSyncDefinitionPatch, type SyncSettings } from "./definition";
+import { getDestinationConnector } from "~/server/connectors/registry";
+import { autoMatchMappings, defaultFieldType, parseStoredSettings, validateSyncDefinition, ZSchedule, ZSyncDefinition, ZSyncDefinitionPatch, type SyncSettings } from "./definition";
 import { createFakeDestination } from "./testing/fake-connectors";
 
 const destination = createFakeDestination();
@@ -90,7 +91,7 @@ describe("validateSyncDefinition", () => {
       { field: "syncKey.column", message: expect.stringMatching(/^Sync key column "id" is not a column of the model \(columns: user_id, email/) },
       { field: "syncKey.identifier", message: '"phone" is not an identifier of Fake destination Profile (choose one of: identity, email)' },
       { field: "mappings.1.from.column", message: expect.stringContaining('Column "missing" is not a column of the model') },
-      { field: "mappings.2.type", message: 'Column "meta" (jsonb) cannot be converted to number; choose string' },
+      { field: "mappings.2.type", message: 'Column "meta" (jsonb) cannot be converted to number; choose string or json' },
       { field: "mappings.3.to", message: 'Field "Email" is already mapped by mapping 1' },
       { field: "mappings.4.from.constant", message: "value 'abc' in constant for field Score is not a number" },
       { field: "mappings.5.type", message: "Name (Name) expects a string, not a boolean" },
@@ -142,3 +143,55 @@ describe("ZSyncDefinitionPatch", () => {
     expect(ZSyncDefinitionPatch.parse({ name: "Renamed" })).toEqual({ name: "Renamed" });
   });
 });
+
+describe("field-level control", () => {
+  const clevertap = getDestinationConnector("clevertap");
+  const customerio = getDestinationConnector("customerio");
+
+  it("reads stored mappings from before the policy and transforms existed unchanged", () => {
+    const stored = { ...profileSync(), event: null, changeTracking: null, mappings: [{ from: { column: "email" }, to: "Email", type: "string" }] };
+    expect(parseStoredSettings(stored).mappings).toEqual([{ from: { column: "email" }, to: "Email", type: "string" }]);
+  });
+
+  it("parses the policy and transforms, upper-casing the country and refusing unknown ones", () => {
+    const parsed = profileSync({
+      mappings: [{ from: { column: "mobile" }, to: "Phone", type: "string", onInvalid: "drop_field", transforms: [{ type: "trim" }, { type: "phone_e164", defaultCountry: "gb" }] }],
+    });
+    expect(parsed.mappings[0]).toMatchObject({ onInvalid: "drop_field", transforms: [{ type: "trim" }, { type: "phone_e164", defaultCountry: "GB" }] });
+    const bad = ZSyncDefinition.safeParse({ ...profileSync(), mappings: [{ from: { column: "mobile" }, to: "Phone", type: "string", transforms: [{ type: "phone_e164", defaultCountry: "XX" }] }] });
+    expect(bad.error?.issues[0]).toMatchObject({ path: ["mappings", 0, "transforms", 0, "defaultCountry"], message: "Use a two-letter country code such as GB, US or DE" });
+    expect(ZSyncDefinition.safeParse({ ...profileSync(), mappings: [{ from: { column: "mobile" }, to: "Phone", type: "string", onInvalid: "ignore" }] }).success).toBe(false);
+  });
+
+  it("names transforms that cannot apply: E.164 on a non-text type, on a constant, twice", () => {
+    const definition = profileSync({
+      mappings: [
+        { from: { column: "mobile" }, to: "Mobile", type: "number", transforms: [{ type: "phone_e164" }] },
+        { from: { constant: "x" }, to: "Source", type: "string", transforms: [{ type: "trim" }] },
+        { from: { column: "email" }, to: "Email", type: "string", transforms: [{ type: "trim" }, { type: "trim" }] },
+      ],
+    });
+    expect(validateSyncDefinition({ definition, destination, sourceColumns: columns })).toEqual([
+      { field: "mappings.0.transforms", message: "Normalising to E.164 gives text (+442079460007): set the type of Mobile to String" },
+      { field: "mappings.1.transforms", message: "Transforms apply to column values; type the constant as it should be sent" },
+      { field: "mappings.2.transforms", message: "The trim transform is listed twice" },
+    ]);
+  });
+
+  it("accepts JSON for Customer.io and says why CleverTap refuses it, before any run", () => {
+    const json = (object: string) => profileSync({ object, syncKey: { column: "user_id" }, mappings: [{ from: { column: "meta" }, to: "meta", type: "json" }] });
+    expect(validateSyncDefinition({ definition: json("person"), destination: customerio, sourceColumns: columns })).toEqual([]);
+    expect(validateSyncDefinition({ definition: json("profile"), destination: clevertap, sourceColumns: columns })).toEqual([
+      { field: "mappings.0.type", message: expect.stringMatching(/^CleverTap profile properties do not accept objects or arrays .*Map the column as String/) },
+    ]);
+  });
+
+  it("starts a mapping with the column's own type, JSON only where the destination takes objects", () => {
+    const cio = customerio.objects.find((o) => o.id === "person")!;
+    const ct = clevertap.objects.find((o) => o.id === "profile")!;
+    expect(["boolean", "number", "date", "string", "unknown"].map((t) => defaultFieldType(t as SourceColumn["type"], ct))).toEqual(["boolean", "number", "date", "string", "string"]);
+    expect(defaultFieldType("json", cio)).toBe("json");
+    expect(defaultFieldType("json", ct)).toBe("string");
+  });
+});
+

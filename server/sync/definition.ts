@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { ColumnType, DestinationConnector, DestinationObject, FieldType, SourceColumn } from "~/server/connectors/types";
 import { convertValue } from "./convert";
 import { parseCron } from "./schedule";
+import { isPhoneCountry } from "./value-transforms";
 
 export const ZModelQuery = z.discriminatedUnion("type", [
   z.object({ type: z.literal("table"), schema: z.string().trim().min(1), table: z.string().trim().min(1) }),
@@ -14,7 +15,9 @@ export const ZModelQuery = z.discriminatedUnion("type", [
 ]);
 
 export const ZBehavior = z.enum(["upsert", "update", "append"]);
-export const ZFieldType = z.enum(["string", "number", "date", "boolean"]);
+export const ZFieldType = z.enum(["string", "number", "date", "boolean", "json"]).meta({
+  description: "`json` sends objects and arrays as they are, where the destination object accepts them (Customer.io); CleverTap refuses it.",
+});
 
 export const ZSyncKey = z.object({
   column: z.string().trim().min(1),
@@ -27,10 +30,38 @@ export const ZMappingSource = z.union([
   z.object({ constant: z.union([z.string(), z.number(), z.boolean()]) }).strict(),
 ]);
 
+export const ZInvalidValuePolicy = z.enum(["skip_row", "drop_field"]).meta({
+  description:
+    "What happens to a row when this field's value cannot be converted or breaks a destination rule: `skip_row` (the default when absent) does not send the row (it counts as invalid); `drop_field` sends the row without this field and lists the value among the run's record errors as `dropped_field`.",
+});
+
+export const ZTransform = z
+  .discriminatedUnion("type", [
+    z.object({ type: z.literal("trim") }).strict(),
+    z.object({ type: z.literal("lowercase") }).strict(),
+    z
+      .object({
+        type: z.literal("phone_e164"),
+        defaultCountry: z
+          .string()
+          .trim()
+          .toUpperCase()
+          .refine(isPhoneCountry, { message: "Use a two-letter country code such as GB, US or DE" })
+          .optional()
+          .meta({ description: "ISO 3166-1 alpha-2 country for numbers written without a country code (020 7946 0007 with GB)." }),
+      })
+      .strict(),
+  ])
+  .meta({ id: "MappingTransform", description: "Applied in order to the column's value before it is converted and checked. `phone_e164` writes phone numbers as +<country code><number>." });
+
 export const ZMapping = z.object({
   from: ZMappingSource,
   to: z.string().trim().min(1),
   type: ZFieldType,
+  // Optional, not defaulted, so definitions stored before these existed and callers that omit them stay valid
+  // as they are; toSyncView answers them filled in.
+  onInvalid: ZInvalidValuePolicy.optional(),
+  transforms: z.array(ZTransform).max(10).optional(),
 });
 
 export const ZEventSettings = z.object({
@@ -124,6 +155,8 @@ export const ZSyncDefinitionPatch = z.object({ ...settingsFields, ...identityFie
 
 export type ModelQueryInput = z.infer<typeof ZModelQuery>;
 export type Mapping = z.infer<typeof ZMapping>;
+export type MappingTransform = z.infer<typeof ZTransform>;
+export type InvalidValuePolicy = z.infer<typeof ZInvalidValuePolicy>;
 export type MappingSource = z.infer<typeof ZMappingSource>;
 export type EventSettings = z.infer<typeof ZEventSettings>;
 export type Schedule = z.infer<typeof ZSchedule>;
@@ -156,16 +189,34 @@ export function parseStoredSettings(row: {
 
 /** Which mapping types a column of each logical type can convert to (values are still checked per row). */
 const CONVERTIBLE: Record<ColumnType, readonly FieldType[]> = {
-  string: ["string", "number", "date", "boolean"],
+  string: ["string", "number", "date", "boolean", "json"],
   number: ["string", "number", "date", "boolean"],
   boolean: ["string", "boolean", "number"],
   date: ["string", "date", "number"],
-  json: ["string"],
-  unknown: ["string", "number", "date", "boolean"],
+  json: ["string", "json"],
+  unknown: ["string", "number", "date", "boolean", "json"],
 };
 
 export function isConvertible(columnType: ColumnType, fieldType: FieldType): boolean {
   return CONVERTIBLE[columnType].includes(fieldType);
+}
+
+/**
+ * The type a new mapping of a column starts with: its own logical type, JSON only where the destination
+ * object takes objects, text otherwise. The user can still choose another convertible type.
+ */
+export function defaultFieldType(columnType: ColumnType, object: Pick<DestinationObject, "objectValues">): FieldType {
+  switch (columnType) {
+    case "number":
+    case "boolean":
+    case "date":
+      return columnType;
+    case "json":
+      return object.objectValues.accepted ? "json" : "string";
+    case "string":
+    case "unknown":
+      return "string";
+  }
 }
 
 /** Identifier the sync key (or, for events, the identity column) maps to. */
@@ -269,7 +320,10 @@ export function validateSyncDefinition(p: {
     const standard = object?.standardFields.find((f) => f.name === mapping.to);
     if (standard && standard.type !== mapping.type) {
       errors.push({ field: `mappings.${i}.type`, message: `${standard.label} (${standard.name}) expects a ${standard.type}, not a ${mapping.type}` });
+    } else if (object && mapping.type === "json" && !object.objectValues.accepted) {
+      errors.push({ field: `mappings.${i}.type`, message: object.objectValues.note });
     }
+    errors.push(...checkTransforms(mapping, i));
   });
 
   return errors;
@@ -284,6 +338,23 @@ export function defaultChangeTracking(p: { definition: SyncSettings; object: Des
   const key = p.sourceColumns.find((c) => c.name === p.definition.syncKey.column);
   if (key?.type !== "number" && key?.type !== "date") return null;
   return { column: key.name, lookbackMinutes: key.type === "date" ? DEFAULT_LOOKBACK_MINUTES : 0, fullCompareHours: DEFAULT_FULL_COMPARE_HOURS };
+}
+
+function checkTransforms(mapping: Mapping, i: number): DefinitionError[] {
+  const field = `mappings.${i}.transforms`;
+  const transforms = mapping.transforms ?? [];
+  if (transforms.length === 0) return [];
+  if ("constant" in mapping.from) return [{ field, message: "Transforms apply to column values; type the constant as it should be sent" }];
+  const errors: DefinitionError[] = [];
+  const seen = new Set<string>();
+  for (const transform of transforms) {
+    if (seen.has(transform.type)) errors.push({ field, message: `The ${transform.type} transform is listed twice` });
+    seen.add(transform.type);
+    if (transform.type === "phone_e164" && mapping.type !== "string") {
+      errors.push({ field, message: `Normalising to E.164 gives text (+442079460007): set the type of ${mapping.to} to String` });
+    }
+  }
+  return errors;
 }
 
 function normalizeName(name: string): string {

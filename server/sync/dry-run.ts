@@ -8,7 +8,7 @@
 import type { FieldProblem, OutRecord, Row } from "~/server/connectors/types";
 import { getDb } from "~/server/db/client";
 import { createRecordBuilder, formatKey, type RecordBuilder } from "./build-record";
-import { buildCheckedRecord, decideChange, duplicateKeyProblem, measureRecordSize, type RecordChange } from "./classify-record";
+import { decideChange, duplicateKeyProblem, measureRecordSize, type RecordChange } from "./classify-record";
 import type { PageCursor } from "./cursor";
 import { cursorAfter, isFirstRunSkippingRows, type SyncContext } from "./engine";
 import { hashPayload } from "./hash";
@@ -61,9 +61,9 @@ function toWireJson(value: unknown): unknown {
 }
 
 async function prepareBuilder(context: SyncContext, signal?: AbortSignal): Promise<RecordBuilder> {
-  const { settings, source, sourceConfig, object } = context;
+  const { settings, source, sourceConfig, object, destination } = context;
   const columns = settings.syncAllColumns ? await source.describeModel({ config: sourceConfig, model: settings.model, signal }) : [];
-  return createRecordBuilder({ settings, object, columns });
+  return createRecordBuilder({ settings, object, columns, destination });
 }
 
 /**
@@ -88,7 +88,7 @@ function classifyRows(context: SyncContext, builder: RecordBuilder, rows: Row[],
       continue;
     }
     seenKeys.add(key);
-    const built = buildCheckedRecord({ builder, destination, object, behavior: settings.behavior, row });
+    const built = builder.build(row);
     if (!built.record) {
       out.push({ key, problems: built.problems });
       continue;

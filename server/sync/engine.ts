@@ -14,7 +14,7 @@ import { decodeCursor, encodeCursor, type PageCursor } from "./cursor";
 import { parseStoredSettings, validateSyncDefinition, type SyncSettings } from "./definition";
 import { acquireAccountRate, acquireAccountSlot } from "./account-slots";
 import { createBatchSender, runInFlightLimit, type DeliveryOptions } from "./deliver";
-import { buildCheckedRecord, decideChange, duplicateKeyProblem, measureRecordSize } from "./classify-record";
+import { decideChange, duplicateKeyProblem, measureRecordSize } from "./classify-record";
 import { hashPayload } from "./hash";
 import { choosePageSize } from "./page-size";
 import { lookupStates, saveStates, type StateWrite } from "./record-state";
@@ -201,7 +201,7 @@ export async function prepareRun(p: { runId: string; deps: EngineDeps }): Promis
 }
 
 type Classified = { record: OutRecord; hash: string; change: "create" | "update"; retried: boolean };
-type PageCounts = { read: number; invalid: number; unchanged: number; created: number; updated: number; rejected: number; retried: number };
+type PageCounts = { read: number; invalid: number; unchanged: number; created: number; updated: number; rejected: number; retried: number; fieldsDropped: number };
 
 /**
  * "Skip current rows" on a sync's first finished run (not a full resync): rows are marked as seen and
@@ -241,6 +241,7 @@ function formatPageLog(page: number, counts: PageCounts, skipped: boolean): stri
   if (counts.invalid) parts.push(`invalid ${counts.invalid}`);
   if (counts.rejected) parts.push(`rejected ${counts.rejected}`);
   if (counts.retried) parts.push(`retried ${counts.retried}`);
+  if (counts.fieldsDropped) parts.push(`fields dropped ${counts.fieldsDropped} (rows sent without them)`);
   return `Page ${page}: ${parts.join(", ")}${skipped ? " (initial sync skipped: rows marked as seen, nothing sent)" : ""}`;
 }
 
@@ -314,7 +315,7 @@ type PageWork = {
 /** Reads nothing from the destination: builds, validates and compares a page against the saved states. */
 async function classifyPage(session: StepSession, cursor: PageCursor | null, read: ReadResult, page: { number: number; cursorAfter: PageCursor | null }): Promise<PageWork> {
   const { run, context, builder, skipRows } = session;
-  const { settings, destination, object } = context;
+  const { settings, object } = context;
   const keyColumn = settings.syncKey.column;
   const isEvent = object.type === "event";
   const { rows, done } = read;
@@ -325,7 +326,7 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
     page: page.number,
     done,
     cursorAfter: page.cursorAfter,
-    counts: { read: 0, invalid: 0, unchanged: 0, created: 0, updated: 0, rejected: 0, retried: 0 },
+    counts: { read: 0, invalid: 0, unchanged: 0, created: 0, updated: 0, rejected: 0, retried: 0, fieldsDropped: 0 },
     errors: [],
     toSend: new Map(),
     seenWithoutSending: [],
@@ -359,9 +360,14 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
     }
     // An empty key identifies no row, so rows with one are not duplicates of each other: each is invalid on its own.
     if (key !== "") firstRowOfKey.set(key, rowNumber);
-    const result = buildCheckedRecord({ builder, destination, object, behavior: settings.behavior, row });
-    if (!result.record) invalidate(work, key, result.problems, { rowNumber, rowValues: key === "" ? describeRowValues(row, keyColumn) : null });
-    else built.push({ key, record: result.record });
+    const result = builder.build(row);
+    if (!result.record) {
+      invalidate(work, key, result.problems, { rowNumber, rowValues: key === "" ? describeRowValues(row, keyColumn) : null });
+      continue;
+    }
+    counts.fieldsDropped += result.dropped.length;
+    for (const problem of result.dropped) work.errors.push({ kind: "DROPPED_FIELD", recordKey: key, field: problem.field, reason: problem.reason, code: problem.code, rowNumber });
+    built.push({ key, record: result.record });
   }
   session.readBefore += counts.read;
 
@@ -421,7 +427,8 @@ async function commitPage(session: StepSession, position: Position, work: PageWo
         "rowsRead" = "rowsRead" + ${counts.read}, "rowsInvalid" = "rowsInvalid" + ${counts.invalid},
         "rowsUnchanged" = "rowsUnchanged" + ${counts.unchanged}, "rowsCreated" = "rowsCreated" + ${counts.created},
         "rowsUpdated" = "rowsUpdated" + ${counts.updated}, "rowsRejected" = "rowsRejected" + ${counts.rejected},
-        "rowsRetried" = "rowsRetried" + ${counts.retried}, "pagesCommitted" = "pagesCommitted" + 1,
+        "rowsRetried" = "rowsRetried" + ${counts.retried}, "fieldsDropped" = "fieldsDropped" + ${counts.fieldsDropped},
+        "pagesCommitted" = "pagesCommitted" + 1,
         "cursor" = ${nextCursor ? encodeCursor(nextCursor) : null},
         "changeMax" = ${changeMax ? encodeWatermark(changeMax) : null}
       WHERE "id" = ${run.id} AND "status" = 'RUNNING' AND "pagesCommitted" = ${position.pagesCommitted}
@@ -430,7 +437,7 @@ async function commitPage(session: StepSession, position: Position, work: PageWo
     if (!row) return null;
     await saveStates(tx, run, [...stateWrites(accepted, rejected), ...work.seenWithoutSending.map((s) => ({ key: s.key, hash: s.hash, rejected: false }))]);
     await recordErrors({ runId: run.id, workspaceId: run.workspaceId, syncId: run.syncId, errors }, tx);
-    await appendRunLog(run.id, counts.rejected || counts.invalid ? "warn" : "info", "page", formatPageLog(page, counts, skipRows), tx);
+    await appendRunLog(run.id, counts.rejected || counts.invalid || counts.fieldsDropped ? "warn" : "info", "page", formatPageLog(page, counts, skipRows), tx);
     if (forgetBatches) await forgetSentBatches(tx, run.id, page);
     return row;
   }, PAGE_TRANSACTION);
@@ -496,7 +503,7 @@ export async function processPages(p: {
     const session: StepSession = {
       run,
       context,
-      builder: createRecordBuilder({ settings, object, columns }),
+      builder: createRecordBuilder({ settings, object, columns, destination: context.destination }),
       skipRows,
       deps,
       reader,
@@ -777,7 +784,7 @@ export async function finalizeRun(p: { runId: string; deps: EngineDeps }): Promi
       run.id,
       "info",
       "finalize",
-      `Finished in ${seconds} s after ${run.pagesCommitted} pages: read ${read}, created ${run.rowsCreated}, updated ${run.rowsUpdated}, unchanged ${run.rowsUnchanged}, invalid ${invalid}, rejected ${run.rowsRejected}, retried ${run.rowsRetried}`,
+      `Finished in ${seconds} s after ${run.pagesCommitted} pages: read ${read}, created ${run.rowsCreated}, updated ${run.rowsUpdated}, unchanged ${run.rowsUnchanged}, invalid ${invalid}, rejected ${run.rowsRejected}, retried ${run.rowsRetried}${run.fieldsDropped ? `, fields dropped ${run.fieldsDropped}` : ""}`,
       tx,
     );
   });

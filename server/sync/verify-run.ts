@@ -6,6 +6,7 @@
  * record, built with the sync's settings, hashes to the state the run saved are exactly what the
  * destination accepted. Verification never changes the run's status: problems are recorded and logged.
  */
+import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type { DestinationConnector, FieldValue, OutRecord, ReadBackRecord, ReadScheduler } from "~/server/connectors/types";
 import { redactKnownSecrets } from "~/server/connectors/redact-secrets";
@@ -64,7 +65,7 @@ const CLOCK_SLACK_MS = 100;
 
 /** Up to `size` records the run delivered, rebuilt from the source in key order. */
 async function sampleDeliveredRecords(context: RunContext, deps: VerifyDeps): Promise<OutRecord[]> {
-  const { run, settings, source, sourceConfig, object } = context;
+  const { run, settings, source, sourceConfig, object, destination } = context;
   const size = deps.verify?.sampleSize ?? DEFAULT_SAMPLE_SIZE;
   const maxRows = deps.verify?.maxRowsScanned ?? DEFAULT_MAX_ROWS_SCANNED;
   const pageSize = deps.pageSize ?? DEFAULT_PAGE_SIZE;
@@ -76,7 +77,7 @@ async function sampleDeliveredRecords(context: RunContext, deps: VerifyDeps): Pr
   const offset = now.getTime() - before;
   const since = new Date((run.startedAt ?? run.queuedAt).getTime() + offset - CLOCK_SLACK_MS);
   const columns = settings.syncAllColumns ? await source.describeModel({ config: sourceConfig, model: settings.model, signal: deps.signal }) : [];
-  const builder = createRecordBuilder({ settings, object, columns });
+  const builder = createRecordBuilder({ settings, object, columns, destination });
 
   const picked: OutRecord[] = [];
   let after: unknown;
@@ -135,8 +136,18 @@ export function valuesMatch(expected: FieldValue | undefined, actual: unknown): 
     return Math.abs(n - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
   }
   if (typeof expected === "boolean") return actual === expected || String(actual).toLowerCase() === String(expected);
+  if (typeof expected === "object") return isDeepStrictEqual(expected, typeof actual === "string" ? parseJsonText(actual) : actual);
   if (typeof actual === "string") return actual === expected;
   return (typeof actual === "number" || typeof actual === "boolean") && String(actual) === expected;
+}
+
+/** Destinations may answer a nested value as JSON text. */
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 function toJsonValue(value: unknown): unknown {

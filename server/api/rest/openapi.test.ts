@@ -180,12 +180,15 @@ describe("GET /api/v1/openapi.json", () => {
     expect(Object.keys(definition.properties)).toEqual(
       expect.arrayContaining(["name", "sourceId", "model", "destinationId", "object", "behavior", "syncKey", "mappings", "syncAllColumns", "event", "initialSync", "schedule"]),
     );
+    const mapping = resolveSchema((resolveSchema(definition.properties.mappings) as { items: Json }).items) as { properties: Record<string, Json> };
+    expect(Object.keys(mapping.properties)).toEqual(["from", "to", "type", "onInvalid", "transforms"]);
+    expect(resolveSchema(mapping.properties.onInvalid).enum).toEqual(["skip_row", "drop_field"]);
     const run = resolveSchema(doc.paths["/api/v1/runs/{id}"]!.get!.responses!["200"]!.content!["application/json"]!.schema) as {
       properties: Record<string, Json>;
     };
     expect(Object.keys(run.properties)).toEqual(expect.arrayContaining(["id", "status", "counts", "startedAt", "finishedAt", "error", "verification"]));
     expect(Object.keys((resolveSchema(run.properties.counts) as { properties: Json }).properties).sort()).toEqual(
-      ["created", "invalid", "read", "rejected", "retried", "unchanged", "updated"],
+      ["created", "fieldsDropped", "invalid", "read", "rejected", "retried", "unchanged", "updated"],
     );
     expect(resolveSchema(run.properties.status).enum).toEqual(["queued", "running", "succeeded", "succeeded_with_invalid_rows", "succeeded_with_rejections", "failed", "cancelled"]);
   });

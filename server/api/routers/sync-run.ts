@@ -54,7 +54,7 @@ export const syncRunRouter = createTRPCRouter({
     .input(
       z.object({
         runId: z.string(),
-        kind: z.enum(["INVALID", "REJECTED"]).optional(),
+        kind: z.enum(["INVALID", "REJECTED", "DROPPED_FIELD"]).optional(),
         field: z.string().max(500).nullable().optional(),
         reasonGroup: z.string().max(2000).optional(),
         search: z.string().max(500).optional(),

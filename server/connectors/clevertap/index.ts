@@ -132,6 +132,12 @@ const chargedFields: StandardField[] = [
 ];
 
 const limits = { maxBatchRecords: MAX_RECORDS_PER_UPLOAD, maxConcurrency: MAX_UPLOADS_IN_FLIGHT, maxReadConcurrency: MAX_READS_IN_FLIGHT };
+// Reference §1.5: nested objects are a per-account public beta CleverTap must enable; without it objects
+// and arrays are not documented as property values (integrations send them as JSON text).
+const NO_OBJECT_VALUES = (what: string) => ({
+  accepted: false,
+  note: `CleverTap ${what} properties do not accept objects or arrays (nested objects are a beta CleverTap enables per account). Map the column as String to send the JSON as text.`,
+});
 
 const objects: DestinationObject[] = [
   {
@@ -142,6 +148,7 @@ const objects: DestinationObject[] = [
     identifiers,
     standardFields: profileFields,
     supportsEventId: false,
+    objectValues: NO_OBJECT_VALUES("profile"),
     limits,
   },
   {
@@ -152,6 +159,7 @@ const objects: DestinationObject[] = [
     identifiers,
     standardFields: chargedFields,
     supportsEventId: false,
+    objectValues: NO_OBJECT_VALUES("event"),
     limits,
   },
 ];
@@ -318,6 +326,7 @@ function checkProfileField(field: string, value: FieldValue): string | undefined
 }
 
 function checkValue(value: FieldValue): string | undefined {
+  if (typeof value === "object" && value !== null && !(value instanceof Date)) return "is an object or array; CleverTap properties take text, numbers, booleans and dates";
   if (typeof value === "string" && Buffer.byteLength(value) > MAX_VALUE_BYTES) {
     return `is ${Buffer.byteLength(value)} bytes long; CleverTap allows at most ${MAX_VALUE_BYTES} bytes`;
   }

@@ -1,6 +1,6 @@
 /** Turns engine records into Track API v2 batch operations (reference §2.2). */
 import { createHash } from "node:crypto";
-import type { Behavior, FieldValue, OutRecord } from "../types";
+import type { Behavior, FieldValue, JsonValue, OutRecord } from "../types";
 
 export type BatchItem = {
   type: "person";
@@ -9,7 +9,7 @@ export type BatchItem = {
   name?: string;
   id?: string;
   timestamp?: number;
-  attributes: Record<string, string | number | boolean | null>;
+  attributes: Record<string, JsonValue>;
 };
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -20,7 +20,7 @@ export function toEpochSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
 
-function toApiValue(value: FieldValue): string | number | boolean | null {
+function toApiValue(value: FieldValue): JsonValue {
   return value instanceof Date ? toEpochSeconds(value) : value;
 }
 

@@ -75,6 +75,9 @@ export const personObject: DestinationObject = {
     },
   ],
   supportsEventId: false,
+  // The v1 schema lists only scalar attribute values (reference §1.2, unconfirmed for objects); Customer.io's
+  // Liquid reads nested attributes ({{customer.address.city}}), which is how objects are used in practice.
+  objectValues: { accepted: true, note: "Objects and arrays are sent as nested attributes (each value at most 1,000 bytes once encoded)." },
   limits,
 };
 
@@ -92,6 +95,8 @@ export const eventObject: DestinationObject = {
   identifiers: personIdentifiers,
   standardFields: [],
   supportsEventId: true,
+  // Event `data` is a free-form object (reference §2.2).
+  objectValues: { accepted: true, note: "Objects and arrays are sent as nested event data." },
   limits,
 };
 

@@ -5,7 +5,7 @@ import { buildRunErrorWhere, type RunErrorFilter } from "./run-error-filter";
 const MAX_LIMIT = 500;
 
 /**
- * Record-level errors of a run (invalid rows and destination rejections), paged by `cursor` (the last
+ * Record-level errors of a run (invalid rows, destination rejections and dropped field values), paged by `cursor` (the last
  * id), narrowed by kind, field, group and a key search. The totals per kind are the whole run's.
  */
 export async function listRunErrors(p: { workspaceId: string; runId: string; cursor?: string; limit?: number } & RunErrorFilter) {
@@ -43,6 +43,7 @@ export async function listRunErrors(p: { workspaceId: string; runId: string; cur
     totals: {
       INVALID: counts.find((c) => c.kind === "INVALID")?._count._all ?? 0,
       REJECTED: counts.find((c) => c.kind === "REJECTED")?._count._all ?? 0,
+      DROPPED_FIELD: counts.find((c) => c.kind === "DROPPED_FIELD")?._count._all ?? 0,
     },
   };
 }

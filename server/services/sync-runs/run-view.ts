@@ -33,6 +33,7 @@ export function toRunView(run: SyncRun, triggeredBy: RunTriggeredBy) {
       updated: run.rowsUpdated,
       rejected: run.rowsRejected,
       retried: run.rowsRetried,
+      fieldsDropped: run.fieldsDropped,
     },
     totalRows: run.totalRows,
     /** 0..1 while the model's row count is known; null otherwise. */

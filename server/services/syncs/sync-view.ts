@@ -23,6 +23,7 @@ export function toSyncView(row: Sync & { source?: { name: string; type: string }
     sourceId: row.sourceId,
     destinationId: row.destinationId,
     ...settings,
+    mappings: settings.mappings.map((m) => ({ ...m, onInvalid: m.onInvalid ?? "skip_row", transforms: m.transforms ?? [] })),
     enabled: row.enabled,
     /** Change tracking: the highest value a successful run read, and when a run last read every row. */
     watermark: describeWatermark(row.watermark),

@@ -132,6 +132,7 @@ export function createFakeDestination(options: FakeDestinationOptions = {}): Fak
         { name: "DOB", label: "Date of birth", type: "date", aliases: ["dob", "birthday", "dateofbirth"] },
       ],
       supportsEventId: false,
+      objectValues: { accepted: true, note: "Objects and arrays are stored as they are." },
       limits,
     },
     {
@@ -142,6 +143,7 @@ export function createFakeDestination(options: FakeDestinationOptions = {}): Fak
       identifiers: [{ id: "identity", label: "Identity", description: "" }],
       standardFields: [],
       supportsEventId: options.supportsEventId ?? true,
+      objectValues: { accepted: true, note: "Objects and arrays are stored as they are." },
       limits,
     },
   ];

@@ -6,6 +6,7 @@ import { getSync } from "~/server/services/syncs/get-sync";
 import { defineOperation } from "../operation";
 import { toIso, ZIdParams } from "../schemas/common";
 import {
+  toPublicRecordErrorKind,
   toPublicRun,
   toRecordErrorKind,
   ZRun,
@@ -71,7 +72,8 @@ export const listRunErrorsOperation = defineOperation({
   path: "/api/v1/runs/{id}/errors",
   tag: "Runs",
   summary: "List a run's record-level errors",
-  description: "Invalid rows (not sent) and rows the destination rejected (retried on the next run), with the reason and the destination's code.",
+  description:
+    "Invalid rows (not sent), rows the destination rejected (retried on the next run) and field values dropped under a mapping's `drop_field` policy (the row was sent without them), with the reason and the destination's code.",
   permission: "syncs.read",
   params: ZIdParams,
   query: ZRunErrorsQuery,
@@ -82,7 +84,7 @@ export const listRunErrorsOperation = defineOperation({
     return {
       data: page.errors.map((e) => ({
         id: e.id,
-        kind: e.kind === "INVALID" ? ("invalid" as const) : ("rejected" as const),
+        kind: toPublicRecordErrorKind(e.kind),
         key: e.recordKey,
         rowNumber: e.rowNumber,
         rowValues: e.rowValues,
@@ -91,7 +93,7 @@ export const listRunErrorsOperation = defineOperation({
         code: e.code,
         createdAt: toIso(e.createdAt),
       })),
-      totals: { invalid: page.totals.INVALID, rejected: page.totals.REJECTED },
+      totals: { invalid: page.totals.INVALID, rejected: page.totals.REJECTED, droppedField: page.totals.DROPPED_FIELD },
       nextCursor: page.nextCursor,
     };
   },

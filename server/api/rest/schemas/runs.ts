@@ -20,6 +20,10 @@ export const ZRunCounts = z
     updated: z.number().int(),
     rejected: z.number().int().meta({ description: "Rows the destination refused; they are retried on the next run." }),
     retried: z.number().int().meta({ description: "Rows sent again because an earlier run had them rejected." }),
+    fieldsDropped: z
+      .number()
+      .int()
+      .meta({ description: "Field values left out under a mapping's `drop_field` policy; their rows were sent without them and are not counted as invalid." }),
   })
   .meta({ id: "RunCounts" });
 
@@ -96,10 +100,16 @@ export const ZTriggerRunResult = z
   })
   .meta({ id: "TriggeredRun" });
 
-const ERROR_KINDS = { invalid: "INVALID", rejected: "REJECTED" } as const satisfies Record<string, RecordErrorKind>;
+const ERROR_KINDS = { invalid: "INVALID", rejected: "REJECTED", dropped_field: "DROPPED_FIELD" } as const satisfies Record<string, RecordErrorKind>;
+const PUBLIC_ERROR_KINDS = { INVALID: "invalid", REJECTED: "rejected", DROPPED_FIELD: "dropped_field" } as const satisfies Record<RecordErrorKind, keyof typeof ERROR_KINDS>;
+
+export const ZRecordErrorKind = z.enum(["invalid", "rejected", "dropped_field"]).meta({
+  id: "RecordErrorKind",
+  description: "`invalid`: the row was not sent. `rejected`: the destination refused it (retried next run). `dropped_field`: this field was left out under the mapping's `drop_field` policy and the rest of the row was sent.",
+});
 
 export const ZRunErrorsQuery = z.object({
-  kind: z.enum(["invalid", "rejected"]).optional().meta({ description: "Only invalid rows, or only destination rejections." }),
+  kind: ZRecordErrorKind.optional().meta({ description: "Only invalid rows, only destination rejections, or only dropped field values." }),
   limit: z.coerce.number().int().min(1).max(500).optional(),
   cursor: z.string().min(1).optional(),
 });
@@ -125,7 +135,7 @@ export const ZRunErrorList = z
     data: z.array(
       z.object({
         id: z.string(),
-        kind: z.enum(["invalid", "rejected"]),
+        kind: ZRecordErrorKind,
         key: z.string().nullable().meta({ description: "The row's sync key; null for rows whose key is null or empty." }),
         rowNumber: z.number().int().nullable().meta({ description: "The row's position in the run's read order (1-based: keyed rows by key, then null-key rows), when known." }),
         rowValues: z.string().nullable().meta({ description: "A few of the row's column values, for rows whose key cannot identify them (null, empty or repeated)." }),
@@ -135,13 +145,17 @@ export const ZRunErrorList = z
         createdAt: ZTimestamp,
       }),
     ),
-    totals: z.object({ invalid: z.number().int(), rejected: z.number().int() }),
+    totals: z.object({ invalid: z.number().int(), rejected: z.number().int(), droppedField: z.number().int() }),
     nextCursor: z.string().nullable(),
   })
   .meta({ id: "RunErrorList" });
 
-export function toRecordErrorKind(kind: "invalid" | "rejected" | undefined): RecordErrorKind | undefined {
+export function toRecordErrorKind(kind: keyof typeof ERROR_KINDS | undefined): RecordErrorKind | undefined {
   return kind ? ERROR_KINDS[kind] : undefined;
+}
+
+export function toPublicRecordErrorKind(kind: RecordErrorKind): keyof typeof ERROR_KINDS {
+  return PUBLIC_ERROR_KINDS[kind];
 }
 
 export function toPublicRunStatus(status: RunStatus): z.output<typeof ZRunStatus> {
