@@ -53,8 +53,9 @@ test("a mapping change is in the history, Resync changed fields sends only chang
     // The form opens with the auto-matched Name and Email rows.
     const rows = page.getByRole("list", { name: "Field mappings" }).getByRole("listitem");
     await expect(rows).toHaveCount(2);
-    const nameRow = rows.filter({ has: page.locator('input[value="Name"]') });
-    await nameRow.getByLabel(/source column$/).selectOption("display_name");
+    const nameRow = (await page.getByLabel("Mapping 1: destination field").inputValue()) === "Name" ? 1 : 2;
+    await expect(page.getByLabel(`Mapping ${nameRow}: destination field`)).toHaveValue("Name");
+    await page.getByLabel(`Mapping ${nameRow}: source column`).selectOption("display_name");
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.waitForURL(/\?saved=1$/);
     const revision = page.getByTestId("revision-2");
