@@ -196,8 +196,8 @@ function SyncDetails({ sync, notice }: { sync: SyncView; notice: "created" | "sa
       {mappingChange && canRun ? (
         <Alert tone="info" className="mb-4" title="Mappings changed since the last successful run">
           <p>
-            Changed: {mappingChange.fields.join(", ")}. <strong>Resync changed fields</strong> reads every row and sends only the rows whose payload is now different, which is what
-            a normal run does too; rows that look the same are not sent again. Use a full resync only when the destination lost data.
+            Changed: {mappingChange.fields.join(", ")}. <strong>Resync changed fields</strong> reads every row (with change tracking too: the next run after a mapping change is a
+            full compare) and sends only the rows whose payload is now different; rows that look the same are not sent again. Use a full resync only when the destination lost data.
           </p>
           <Button size="sm" className="mt-2" onClick={() => run(false)} isLoading={request.isPending && confirming === null} disabled={!!running}>
             <Play className="h-3.5 w-3.5" aria-hidden /> Resync changed fields

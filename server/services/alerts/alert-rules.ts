@@ -5,6 +5,7 @@
  * nothing about the sync's health and are skipped by the caller).
  */
 import type { AlertEvent, RunStatus } from "~/server/db/generated/client";
+import { SUCCEEDED_STATUSES } from "~/server/sync/run-status";
 
 export type AlertRules = { onFailure: boolean; onRecovery: boolean; onWarning: boolean; problemRowsPercent: number | null };
 
@@ -20,7 +21,7 @@ export type RunFacts = {
 export const DEFAULT_ALERT_RULES: AlertRules = { onFailure: true, onRecovery: true, onWarning: false, problemRowsPercent: null };
 
 function succeeded(run: RunFacts): boolean {
-  return run.status === "SUCCEEDED" || run.status === "SUCCEEDED_WITH_REJECTIONS";
+  return SUCCEEDED_STATUSES.includes(run.status);
 }
 
 /** Invalid plus rejected rows as a share of the rows read, in percent (0 when nothing was read). */

@@ -10,6 +10,8 @@ import type { AlertEvent, RunStatus } from "~/server/db/generated/client";
 import { getAppUrl } from "~/server/lib/app-url";
 import { createId } from "~/server/lib/ids";
 import { logger } from "~/server/lib/logger";
+import { parseRunWarnings } from "~/server/sync/row-count-warnings";
+import { SUCCEEDED_STATUSES } from "~/server/sync/run-status";
 import { openChannel } from "./alert-channel-secrets";
 import { resolveAlertPolicy } from "./alert-policy";
 import { decideAlertEvents, type RunFacts } from "./alert-rules";
@@ -17,16 +19,13 @@ import { composeAlert } from "./compose-alert";
 import { deliverAlert, type DeliveryResult, type MailSettings } from "./deliver-alert";
 
 /** Statuses that say something about a sync's health; a cancelled run says nothing and is skipped. */
-const ALERTABLE: readonly RunStatus[] = ["SUCCEEDED", "SUCCEEDED_WITH_REJECTIONS", "FAILED"];
+const ALERTABLE: readonly RunStatus[] = [...SUCCEEDED_STATUSES, "FAILED"];
 
-const RUN_FACTS = { status: true, rowsRead: true, rowsInvalid: true, rowsRejected: true } as const;
+const RUN_FACTS = { status: true, rowsRead: true, rowsInvalid: true, rowsRejected: true, warnings: true } as const;
 
-/**
- * Hook for "warning" alerts: the warnings a run recorded (zero rows, far fewer than the last successful
- * run). SyncRun has no warnings field in this tree yet, so no run warns; read the field here once it exists.
- */
-function readRunWarnings(_run: { id: string }): string[] {
-  return [];
+/** The warnings a run recorded (zero rows, far fewer than the last successful run), for "warning" alerts. */
+function readRunWarnings(run: { warnings: unknown }): string[] {
+  return parseRunWarnings(run.warnings).map((w) => w.message);
 }
 
 export type SendRunAlertsResult = { events: AlertEvent[]; deliveries: { channelId: string; event: AlertEvent; outcome: DeliveryResult["outcome"] }[] };

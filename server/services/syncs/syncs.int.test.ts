@@ -197,4 +197,16 @@ describe("sync definitions", () => {
     await deleteSync({ workspaceId, syncId: events.id, actor });
     await deleteSync({ workspaceId, syncId: profiles.id, actor });
   });
+
+  it("makes the next run after a mapping change a full compare, so change tracking cannot skip rows whose payload changed", async () => {
+    const sync = await createSync({ workspaceId, actor, definition: { ...profileSync(), name: "Tracked", changeTracking: { column: "bought_at", lookbackMinutes: 15, fullCompareHours: 24 } } });
+    const db = await getDb();
+    const comparedAt = new Date();
+    await db.sync.update({ where: { id: sync.id }, data: { lastFullCompareAt: comparedAt } });
+    await updateSync({ workspaceId, syncId: sync.id, actor, changes: { schedule: { type: "interval", minutes: 30 } } });
+    expect((await db.sync.findUniqueOrThrow({ where: { id: sync.id } })).lastFullCompareAt).toEqual(comparedAt);
+    await updateSync({ workspaceId, syncId: sync.id, actor, changes: { mappings: [{ from: { column: "username" }, to: "Name", type: "string" }] } });
+    expect((await db.sync.findUniqueOrThrow({ where: { id: sync.id } })).lastFullCompareAt).toBeNull();
+    await deleteSync({ workspaceId, syncId: sync.id, actor });
+  });
 });

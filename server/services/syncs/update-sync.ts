@@ -26,6 +26,7 @@ export async function updateSync({ workspaceId, syncId, changes, actor }: { work
   // A watermark belongs to one model and column: after either changes, the next run reads everything.
   const watermarkStale =
     sourceId !== row.sourceId || JSON.stringify(settings.model) !== JSON.stringify(current.model) || settings.changeTracking?.column !== current.changeTracking?.column;
+  const mappingsChanged = JSON.stringify(settings.mappings) !== JSON.stringify(current.mappings) || settings.syncAllColumns !== current.syncAllColumns;
   const updated = await db.$transaction(async (tx) => {
     const saved = await tx.sync.update({
       where: { id: row.id },
@@ -36,7 +37,8 @@ export async function updateSync({ workspaceId, syncId, changes, actor }: { work
         enabled,
         ...toSyncColumns(settings),
         ...(scheduleChanged ? { nextRunAt: enabled ? computeNextRunAt(settings.schedule, new Date()) : null } : {}),
-        ...(watermarkStale ? { watermark: null, lastFullCompareAt: null } : {}),
+        // New mappings change payloads of rows the watermark would skip: the next run compares every row.
+        ...(watermarkStale ? { watermark: null, lastFullCompareAt: null } : mappingsChanged ? { lastFullCompareAt: null } : {}),
       },
       select: { id: true },
     });
