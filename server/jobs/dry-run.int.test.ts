@@ -124,7 +124,7 @@ describe("dry run", () => {
     expect(wholeModel!.groups).toEqual([
       { field: "Phone", reason: PHONE_REASON, rows: ROWS / 10, exampleKeys: ["u-0010", "u-0020", "u-0030", "u-0040", "u-0050"] },
       { field: "user_id", reason: "sync key column user_id is null", rows: 2, exampleKeys: [] },
-      { field: "user_id", reason: "duplicate sync key in column user_id: only the first row with this key is synced", rows: 1, exampleKeys: ["u-0003"] },
+      { field: "user_id", reason: "duplicate sync key in column user_id: only the first row with this key in key order is synced", rows: 1, exampleKeys: ["u-0003"] },
     ]);
   });
 

@@ -97,7 +97,7 @@ describe("field-level control with CleverTap profiles", () => {
 
     // As before this change: CleverTap wants +<country><digits>, so spaced and national numbers make the row invalid.
     const before = await sync.run();
-    expect(before).toMatchObject({ status: "SUCCEEDED_WITH_REJECTIONS", rowsRead: 4, rowsInvalid: 3, rowsCreated: 1, fieldsDropped: 0 });
+    expect(before).toMatchObject({ status: "SUCCEEDED_WITH_INVALID_ROWS", rowsRead: 4, rowsInvalid: 3, rowsCreated: 1, fieldsDropped: 0 });
     expect(before.errors.map((e) => [e.kind, e.recordKey, e.field])).toEqual([
       ["INVALID", "u1", "Phone"],
       ["INVALID", "u2", "Phone"],
@@ -107,7 +107,7 @@ describe("field-level control with CleverTap profiles", () => {
 
     await sync.setMappings([email, { from: { column: "phone" }, to: "Phone", type: "string", transforms: [{ type: "phone_e164", defaultCountry: "GB" }] }]);
     const rescued = await sync.run();
-    expect(rescued).toMatchObject({ status: "SUCCEEDED_WITH_REJECTIONS", rowsInvalid: 1, rowsCreated: 2, rowsUnchanged: 1, fieldsDropped: 0 });
+    expect(rescued).toMatchObject({ status: "SUCCEEDED_WITH_INVALID_ROWS", rowsInvalid: 1, rowsCreated: 2, rowsUnchanged: 1, fieldsDropped: 0 });
     expect(clevertapProfile("u1")).toMatchObject({ Email: "ada@example.com", Phone: "+442079460007" });
     expect(clevertapProfile("u2")).toMatchObject({ Email: "bob@example.com", Phone: "+442079460007" });
     expect(rescued.errors).toEqual([expect.objectContaining({ kind: "INVALID", recordKey: "u4", field: "Phone", reason: "value 'garbage' in column phone is not a phone number" })]);

@@ -85,7 +85,7 @@ describe("record error triage", () => {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(new Set(seen).size).toBe(1500);
-    expect((await listRunErrors({ ...base, kind: "INVALID" })).totals).toEqual({ INVALID: 2999, REJECTED: 1 });
+    expect((await listRunErrors({ ...base, kind: "INVALID" })).totals).toEqual({ INVALID: 2999, REJECTED: 1, DROPPED_FIELD: 0 });
   });
 
   it("streams the CSV of every error in pages, with formula cells defused, and keeps tenants apart", async () => {

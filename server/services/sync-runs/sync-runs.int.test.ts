@@ -122,7 +122,7 @@ describe("run views", () => {
     });
     const invalid = await listRunErrors({ workspaceId, runId, kind: "INVALID", limit: 1 });
     expect(invalid.errors.map((e) => e.recordKey)).toEqual(["a"]);
-    expect(invalid.totals).toEqual({ INVALID: 2, REJECTED: 1 });
+    expect(invalid.totals).toEqual({ INVALID: 2, REJECTED: 1, DROPPED_FIELD: 0 });
     const more = await listRunErrors({ workspaceId, runId, kind: "INVALID", cursor: invalid.nextCursor ?? undefined });
     expect(more.errors.map((e) => [e.recordKey, e.field, e.reason])).toEqual([["c", "age", "not a number"]]);
     expect(more.nextCursor).toBeNull();

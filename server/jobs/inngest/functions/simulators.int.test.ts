@@ -79,6 +79,8 @@ async function createScheduledSync() {
     [destinationId, { type: "clevertap", config: { accountId: SIM_ACCOUNT_ID, passcode: SIM_PASSCODE, region: "us1" } }],
   ]);
   const deps = (): EngineDeps => ({
+    // Fixed, so the run is three page steps whatever the adaptive page size would pick for these narrow rows.
+    pageSize: 1000,
     async resolveConnectionConfig(connectionId) {
       const found = configs.get(connectionId);
       if (!found) throw new Error(`Unknown connection ${connectionId}`);
