@@ -225,7 +225,7 @@ test("automates connections, syncs and runs with an API token; another workspace
   }
 
   const profileErrors = await a.get(`/api/v1/runs/${ids.runs.clevertapProfile}/errors`);
-  expect(profileErrors.json.totals).toEqual({ invalid: 1, rejected: 0 });
+  expect(profileErrors.json.totals).toEqual({ invalid: 1, rejected: 0, droppedField: 0 });
   expect(profileErrors.json.data).toEqual([
     expect.objectContaining({ kind: "invalid", key: "u2", field: "Phone", reason: "must start with + and the country code, digits only (e.g. +14155551234)" }),
   ]);
