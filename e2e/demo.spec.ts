@@ -98,5 +98,5 @@ test("npm run demo: from the command to a verified CleverTap sync", async ({ pag
     await expect(summary).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 60_000, intervals: [500, 1_000, 2_000] });
   await expect(summary).toHaveText("20 of 20 verified");
-  await page.screenshot({ path: "test-results/screenshots/demo-run-1280.png", fullPage: true });
+  await page.screenshot({ path: "test-results/screenshots/demo-run-1280.png" });
 });
