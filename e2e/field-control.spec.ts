@@ -89,7 +89,7 @@ test("the E.164 transform rescues phone rows that were invalid, and drop-field s
     const run = await runSync(page, syncPath);
     expect(run.status).toBe("Succeeded with invalid rows");
     expect(run.counts).toMatchObject({ read: 4, invalid: 3, created: 1 });
-    const errors = page.getByRole("table", { name: "Record errors" });
+    const errors = page.getByRole("table", { name: "Record errors", exact: true });
     await expect(errors.getByRole("row")).toHaveCount(4);
     await expect(errors.getByRole("row", { name: /fc-1/ })).toContainText("must start with + and the country code");
     expect(await simulatorPhones()).toEqual({ "fc-3": "+14155552671" });
@@ -116,7 +116,7 @@ test("the E.164 transform rescues phone rows that were invalid, and drop-field s
   await test.step("the rerun sends the rescued rows with E.164 phones; only the garbage phone stays invalid", async () => {
     const run = await runSync(page, syncPath);
     expect(run.counts).toMatchObject({ read: 4, invalid: 1, created: 2, unchanged: 1 });
-    const errors = page.getByRole("table", { name: "Record errors" });
+    const errors = page.getByRole("table", { name: "Record errors", exact: true });
     await expect(errors.getByRole("row")).toHaveCount(2);
     await expect(errors.getByRole("row", { name: /fc-4/ })).toContainText("value 'garbage' in column phone is not a phone number");
     expect(await simulatorPhones()).toEqual({ "fc-1": "+442079460007", "fc-2": "+442079460007", "fc-3": "+14155552671" });
@@ -137,7 +137,7 @@ test("the E.164 transform rescues phone rows that were invalid, and drop-field s
     expect(run.counts).toMatchObject({ read: 4, invalid: 0, created: 1, unchanged: 3 });
     await expect(page.getByTestId("count-fieldsDropped-value")).toHaveText("1");
     await page.getByRole("button", { name: /^Dropped fields/ }).click();
-    const row = page.getByRole("table", { name: "Record errors" }).getByRole("row", { name: /fc-4/ });
+    const row = page.getByRole("table", { name: "Record errors", exact: true }).getByRole("row", { name: /fc-4/ });
     await expect(row).toContainText("Field dropped");
     await expect(row).toContainText("Phone");
     await expect(row).toContainText("value 'garbage' in column phone is not a phone number");

@@ -119,7 +119,7 @@ test("every page fits a 390 px phone, with the sidebar behind a keyboard-friendl
     });
     await checkPage(page, "run", runPath, async (p) => {
       await waitForPage(p);
-      await expect(p.getByRole("table", { name: "Record errors" })).toBeVisible();
+      await expect(p.getByRole("table", { name: "Record errors", exact: true })).toBeVisible();
     });
     await checkPage(page, "members", `${base}/members`);
     await checkPage(page, "settings", `${base}/settings`);

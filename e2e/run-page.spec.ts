@@ -131,7 +131,7 @@ test("a run with invalid rows, watched to the end without a reload: tiles, statu
   await expect(filters.getByRole("button", { name: "All (1,003)" })).toBeVisible();
   await expect(filters.getByRole("button", { name: "Invalid (1,003)" })).toBeVisible();
   await expect(filters.getByRole("button", { name: "Rejected (0)" })).toBeVisible();
-  await expect(page.getByRole("table", { name: "Record errors" }).getByRole("row").nth(1)).toContainText("Phone");
+  await expect(page.getByRole("table", { name: "Record errors", exact: true }).getByRole("row").nth(1)).toContainText("Phone");
   await expect(page.getByTestId("verification-summary")).toHaveText("20 of 20 verified", { timeout: 60_000 });
   await expect(page.getByRole("log", { name: "Run log" })).toContainText("Finished in");
   await expect(page.getByRole("log", { name: "Run log" })).toContainText("invalid 1003, rejected 0");

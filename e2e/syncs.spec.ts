@@ -231,7 +231,7 @@ test("a new user sends PostgreSQL users to CleverTap profiles, then only what ch
     const counts = await runSyncNow(page);
     expect(counts).toMatchObject({ read: 4, created: 3 });
     expect(counts.invalid! + counts.rejected!).toBe(1);
-    await expect(page.getByRole("table", { name: "Record errors" })).toContainText("u-2");
+    await expect(page.getByRole("table", { name: "Record errors", exact: true })).toContainText("u-2");
     await captureScreen(page, "12-run-with-record-errors");
   });
 

@@ -136,7 +136,7 @@ function RunDetails({ run, syncId, alreadyRunning, revision }: { run: RunDetail;
             Run of {run.syncName} <RunStatusBadge status={run.status} />
           </span>
         }
-        description={`${formatTrigger(run.trigger, run.fullResync)}${by ? ` by ${by}` : ""} · ${run.startedAt ? "started" : "queued"} ${format(at, "PPpp")} · ${run.finishedAt ? `took ${formatDuration(run.durationMs)}` : active ? `running for ${formatDuration(run.durationMs)}` : ""}`}
+        description={`${formatTrigger(run.trigger)}${by ? ` by ${by}` : ""}${run.fullResync ? " · full resync" : ""} · ${run.startedAt ? "started" : "queued"} ${format(at, "PPpp")} · ${run.finishedAt ? `took ${formatDuration(run.durationMs)}` : active ? `running for ${formatDuration(run.durationMs)}` : ""}`}
         actions={
           active && workspace.can("syncs.run") ? (
             <Button variant="secondary" onClick={() => cancel.mutate({ workspaceId: workspace.id, runId: run.id })} isLoading={cancel.isPending} disabled={run.cancelRequested}>
