@@ -9,15 +9,18 @@ import { useWorkspace } from "~/components/workspace/workspace-context";
 
 type Change = { field: string; label: string; before: unknown; after: unknown };
 
-/** A mapping reads as "column → field (type)"; anything else as compact JSON. */
+type Transform = { type: string; defaultCountry?: string };
+const TRANSFORM_LABELS: Record<string, string> = { trim: "trim", lowercase: "lower-case", phone_e164: "E.164" };
+
+/** A mapping reads as "column → field (type)" plus its transforms and policy; anything else as compact JSON. */
 function describeValue(value: unknown): string {
   if (value === null || value === undefined) return "—";
   if (typeof value === "object" && !Array.isArray(value) && "to" in value && "from" in value) {
-    const m = value as { from: { column?: string; constant?: unknown }; to: string; type?: string; [extra: string]: unknown };
+    const m = value as { from: { column?: string; constant?: unknown }; to: string; type?: string; onInvalid?: string; transforms?: Transform[] };
     const from = m.from.column ?? JSON.stringify(m.from.constant);
-    const { from: _from, to: _to, type: _type, ...rest } = m;
-    const extras = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : "";
-    return `${from} → ${m.to}${m.type ? ` (${m.type})` : ""}${extras}`;
+    const transforms = (m.transforms ?? []).map((t) => `${TRANSFORM_LABELS[t.type] ?? t.type}${t.defaultCountry ? ` (${t.defaultCountry})` : ""}`);
+    const extras = [transforms.length > 0 ? `transforms: ${transforms.join(", ")}` : null, m.onInvalid === "drop_field" ? "drops the field when invalid" : null].filter(Boolean);
+    return `${from} → ${m.to}${m.type ? ` (${m.type})` : ""}${extras.length > 0 ? `; ${extras.join("; ")}` : ""}`;
   }
   return typeof value === "string" ? value : JSON.stringify(value);
 }

@@ -28,12 +28,22 @@ function labelFor(key: string): string {
   return LABELS[key] ?? key.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase());
 }
 
+/** A mapping saved before its policy and transforms existed equals one that spells out their defaults. */
+function withoutDefaults(mapping: Record<string, unknown>): Record<string, unknown> {
+  const { onInvalid, transforms, ...rest } = mapping;
+  return {
+    ...rest,
+    ...(onInvalid !== undefined && onInvalid !== "skip_row" ? { onInvalid } : {}),
+    ...(Array.isArray(transforms) && transforms.length > 0 ? { transforms } : {}),
+  };
+}
+
 /**
  * Mappings are compared by destination field, so reordering rows is not a change and an edited row
  * reads as one change of that field rather than shifted array positions.
  */
 function diffMappings(before: unknown, after: unknown): SyncChange[] {
-  const byField = (mappings: unknown) => new Map((Array.isArray(mappings) ? mappings : []).filter(isPlainObject).map((m) => [String(m.to), m]));
+  const byField = (mappings: unknown) => new Map((Array.isArray(mappings) ? mappings : []).filter(isPlainObject).map((m) => [String(m.to), withoutDefaults(m)]));
   const old = byField(before);
   const next = byField(after);
   const changes: SyncChange[] = [];
