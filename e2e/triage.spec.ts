@@ -147,7 +147,7 @@ test("triage a run's bad rows, download them as CSV, and find syncs and runs", a
     await page.getByLabel("Filter by status").selectOption("never_run");
     await expect(page.getByTestId("sync-row-Users to CleverTap")).toHaveCount(0);
     await expect(page.getByTestId("sync-row-Emails to CleverTap")).toBeVisible();
-    await page.getByLabel("Filter by status").selectOption("SUCCEEDED_WITH_REJECTIONS");
+    await page.getByLabel("Filter by status").selectOption("SUCCEEDED_WITH_INVALID_ROWS");
     await expect(page.getByTestId("sync-row-Users to CleverTap")).toBeVisible();
     await expect(page.getByTestId("sync-row-Emails to CleverTap")).toHaveCount(0);
     await page.getByLabel("Filter by status").selectOption("");
@@ -166,12 +166,12 @@ test("triage a run's bad rows, download them as CSV, and find syncs and runs", a
     await expect(runsTable.getByRole("row")).toHaveCount(2);
     await page.getByLabel("Filter runs by status").selectOption("FAILED");
     await expect(page.getByText("No runs match these filters.")).toBeVisible();
-    await page.getByLabel("Filter runs by status").selectOption("SUCCEEDED_WITH_REJECTIONS");
+    await page.getByLabel("Filter runs by status").selectOption("SUCCEEDED_WITH_INVALID_ROWS");
     await page.getByLabel("Filter runs by trigger").selectOption("MANUAL");
     await expect(runsTable.getByRole("row")).toHaveCount(2);
-    await expect(page).toHaveURL(/runStatus=SUCCEEDED_WITH_REJECTIONS/);
+    await expect(page).toHaveURL(/runStatus=SUCCEEDED_WITH_INVALID_ROWS/);
     await page.reload();
-    await expect(page.getByLabel("Filter runs by status")).toHaveValue("SUCCEEDED_WITH_REJECTIONS");
+    await expect(page.getByLabel("Filter runs by status")).toHaveValue("SUCCEEDED_WITH_INVALID_ROWS");
     await expect(page.getByLabel("Filter runs by trigger")).toHaveValue("MANUAL");
     await expect(runsTable.getByRole("row")).toHaveCount(2);
     await page.getByLabel("Filter runs by trigger").selectOption("SCHEDULE");
