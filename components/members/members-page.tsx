@@ -212,7 +212,7 @@ export function MembersPage() {
         onCancel={() => setRemoving(null)}
         onConfirm={() => removing && remove.mutate({ workspaceId: workspace.id, membershipId: removing.id })}
       >
-        They lose access to {workspace.name} at once. The workspace's API tokens keep working (revoke them under Settings if needed). You can invite them again later.
+        They lose access to {workspace.name} at once. The workspace&apos;s API tokens keep working (revoke them under Settings if needed). You can invite them again later.
       </ConfirmDialog>
       <ConfirmDialog
         open={revoking !== null}

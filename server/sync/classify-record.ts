@@ -4,8 +4,7 @@
  * whether it is a create, an update or unchanged. The engine (engine.ts) and the dry run (dry-run.ts)
  * both decide through these functions, so a dry run shows exactly what the next run would do.
  */
-import type { Behavior, DestinationConnector, DestinationObject, FieldProblem, OutRecord, Row } from "~/server/connectors/types";
-import type { BuiltRecord, RecordBuilder } from "./build-record";
+import type { DestinationConnector, DestinationObject, FieldProblem, OutRecord } from "~/server/connectors/types";
 import { matchesStoredHash } from "./hash";
 import type { StoredState } from "./record-state";
 

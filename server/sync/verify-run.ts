@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { DestinationConnector, FieldValue, OutRecord, ReadBackRecord, ReadScheduler } from "~/server/connectors/types";
 import { redactKnownSecrets } from "~/server/connectors/redact-secrets";
 import { getDb } from "~/server/db/client";
-import type { Prisma, SyncRun } from "~/server/db/generated/client";
+import type { Prisma } from "~/server/db/generated/client";
 import { logger } from "~/server/lib/logger";
 import { acquireAccountRate, acquireAccountSlot } from "./account-slots";
 import { createRecordBuilder, formatKey } from "./build-record";
