@@ -314,11 +314,26 @@ function redactResult(method: string, result: unknown, forms: () => readonly str
   return result;
 }
 
+/** Methods whose answer, not only a thrown error, can carry a message (see redactResult). */
+const METHODS_WITH_MESSAGES = new Set(["check", "write", "openReader", "dashboardLinks"]);
+
+/** The secret forms of the config a call was made with, worked out once and only when something needs scrubbing. */
+function formsOfCall(args: unknown[], secretNames: readonly string[]): () => readonly string[] {
+  let cached: readonly string[] | undefined;
+  return () => (cached ??= secretFormsOfConfig((args[0] as { config?: unknown } | undefined)?.config, secretNames));
+}
+
 function wrapMethod(method: string, fn: AnyFunction, target: object, secretNames: readonly string[]): AnyFunction {
   return (...args: unknown[]) => {
-    let cached: readonly string[] | undefined;
-    const forms = () => (cached ??= secretFormsOfConfig((args[0] as { config?: unknown } | undefined)?.config, secretNames));
-    return callRedacted(method, fn, target, args, forms);
+    let result: unknown;
+    try {
+      result = fn.apply(target, args);
+    } catch (error) {
+      throw redactError(error, formsOfCall(args, secretNames)());
+    }
+    // validateRecord and measureRecord run once per record and answer plain values: nothing to scrub, so nothing is allocated.
+    if (!METHODS_WITH_MESSAGES.has(method) && !isThenable(result) && !isAsyncIterable(result)) return result;
+    return redactOutcome(method, result, formsOfCall(args, secretNames));
   };
 }
 
@@ -341,6 +356,11 @@ function callRedacted(method: string, fn: AnyFunction, target: object, args: unk
   } catch (error) {
     throw redactError(error, forms());
   }
+  return redactOutcome(method, result, forms);
+}
+
+/** What a call answered, scrubbed: a promise's rejection or value, an async iterator's errors, a returned message. */
+function redactOutcome(method: string, result: unknown, forms: () => readonly string[]): unknown {
   if (isThenable(result)) {
     return Promise.resolve(result).then(
       (value) => (isAsyncIterable(value) ? redactIterator(value, forms) : redactResult(method, value, forms)),

@@ -54,6 +54,17 @@ describe("hashPayload", () => {
     for (const sample of samples) expect(canonicalJson(sample)).toBe(reference(sample));
   });
 
+  it("gives the same text whatever shapes came before (the writer remembers recent key orders)", () => {
+    // More shapes than the writer remembers, in both key orders, interleaved: each must still sort its own keys.
+    const objects = Array.from({ length: 40 }, (_, i) => (i % 2 ? { [`k${i}`]: i, a: 1, z: 2 } : { z: 2, a: 1, [`k${i}`]: i }));
+    for (let round = 0; round < 2; round++) {
+      for (const object of objects) {
+        const sorted = Object.fromEntries(Object.entries(object).sort(([a], [b]) => (a < b ? -1 : 1)));
+        expect(canonicalJson(object)).toBe(JSON.stringify(sorted));
+      }
+    }
+  });
+
   it("still matches states hashed with SHA-256 before, so an upgrade resends nothing", () => {
     const text = canonicalJson({ identifier: base.identifier, fields: base.fields, event: null });
     const legacy = createHash("sha256").update(text).digest("hex");

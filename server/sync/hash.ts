@@ -33,16 +33,49 @@ function isArrayIndex(key: string): boolean {
 }
 
 /** Keys in the order the general form's objects hold them: array indices ascending first, then the others sorted. */
-function orderedKeys(object: Record<string, unknown>): string[] {
-  const keys = Object.keys(object).sort();
-  if (!keys.some(isArrayIndex)) return keys;
-  const indices = keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
-  return [...indices, ...keys.filter((k) => !isArrayIndex(k))];
+function orderedKeys(keys: string[]): string[] {
+  const sorted = [...keys].sort();
+  if (!sorted.some(isArrayIndex)) return sorted;
+  const indices = sorted.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
+  return [...indices, ...sorted.filter((k) => !isArrayIndex(k))];
 }
 
 function isPlainObject(value: object): value is Record<string, unknown> {
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;
+}
+
+/** An object shape (its keys in insertion order) with its keys in canonical order, each quoted with its colon. */
+type Shape = { keys: string[]; ordered: { key: string; prefix: string }[] };
+
+/**
+ * The shapes seen last, most recent first. A run builds every record the same way, so its objects
+ * (identifier, fields, event, top level) share a handful of shapes: sorting and quoting their keys
+ * once, instead of per record, was half of the writer's time.
+ */
+const recentShapes: Shape[] = [];
+const RECENT_SHAPES = 16;
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function shapeOf(keys: string[]): Shape {
+  for (let i = 0; i < recentShapes.length; i++) {
+    const shape = recentShapes[i]!;
+    if (!sameKeys(shape.keys, keys)) continue;
+    if (i > 0) {
+      recentShapes.splice(i, 1);
+      recentShapes.unshift(shape);
+    }
+    return shape;
+  }
+  const shape = { keys, ordered: orderedKeys(keys).map((key) => ({ key, prefix: `${JSON.stringify(key)}:` })) };
+  recentShapes.unshift(shape);
+  if (recentShapes.length > RECENT_SHAPES) recentShapes.pop();
+  return shape;
 }
 
 /**
@@ -53,8 +86,10 @@ function isPlainObject(value: object): value is Record<string, unknown> {
 function writeCanonical(value: unknown, inArray: boolean): string | undefined {
   switch (typeof value) {
     case "string":
-    case "number":
       return JSON.stringify(value);
+    case "number":
+      // JSON's text of a finite number is its shortest round-trip form, as String gives it; -0 is "0" in both.
+      return Number.isFinite(value) ? String(value) : "null";
     case "boolean":
       return value ? "true" : "false";
     case "bigint":
@@ -69,12 +104,11 @@ function writeCanonical(value: unknown, inArray: boolean): string | undefined {
   if (Array.isArray(value)) return `[${value.map((v) => writeCanonical(v, true)).join(",")}]`;
   if (!isPlainObject(value as object)) return JSON.stringify(canonicalize(value)) ?? (inArray ? "null" : undefined);
   const object = value as Record<string, unknown>;
-  const keys = orderedKeys(object);
   let text = "";
-  for (const key of keys) {
+  for (const { key, prefix } of shapeOf(Object.keys(object)).ordered) {
     const written = writeCanonical(object[key], false);
     if (written === undefined) continue;
-    text += `${text ? "," : ""}${JSON.stringify(key)}:${written}`;
+    text += text ? `,${prefix}${written}` : `${prefix}${written}`;
   }
   return `{${text}}`;
 }

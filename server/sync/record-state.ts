@@ -17,11 +17,20 @@ export function stateLookupQuery(syncId: string, keys: string[]): Prisma.Sql {
   // LIMIT 1 keeps the lateral subquery from being flattened into a join the planner may hash over a
   // scan of every state row of the sync: each key is one primary-key probe.
   return Prisma.sql`SELECT s."recordKey", s."payloadHash", (s."rejectedAt" IS NOT NULL) AS "rejected"
-    FROM unnest(${keys}::text[]) AS k("recordKey")
+    FROM json_array_elements_text(${jsonParameter(keys)}::json) AS k("recordKey")
     CROSS JOIN LATERAL (
       SELECT x."recordKey", x."payloadHash", x."rejectedAt" FROM "SyncRecordState" x
       WHERE x."syncId" = ${syncId} AND x."recordKey" = k."recordKey" LIMIT 1
     ) s`;
+}
+
+/**
+ * A page's worth of values as one JSON text parameter. As a text[] parameter, Prisma and pg walked and
+ * escaped every element in JavaScript (about 6 CPU-seconds a million-row run); JSON.stringify is native
+ * and PostgreSQL parses the text in one pass.
+ */
+function jsonParameter(values: unknown[]): string {
+  return JSON.stringify(values);
 }
 
 export async function lookupStates(client: DbClient, syncId: string, keys: string[]): Promise<Map<string, StoredState>> {
@@ -36,13 +45,11 @@ export async function lookupStates(client: DbClient, syncId: string, keys: strin
  */
 export async function saveStates(client: DbClient, run: { syncId: string; workspaceId: string }, writes: StateWrite[]): Promise<void> {
   if (writes.length === 0) return;
-  const keys = writes.map((w) => w.key);
-  const hashes = writes.map((w) => (w.rejected ? null : w.hash));
-  const externalIds = writes.map((w) => w.externalId ?? null);
-  const rejected = writes.map((w) => w.rejected);
+  // One [key, hash, externalId, rejected] tuple per write (see jsonParameter).
+  const rows = jsonParameter(writes.map((w) => [w.key, w.rejected ? null : w.hash, w.externalId ?? null, w.rejected]));
   await client.$executeRaw`INSERT INTO "SyncRecordState" ("syncId", "recordKey", "workspaceId", "payloadHash", "rejectedAt", "externalId", "updatedAt")
-    SELECT ${run.syncId}, x.k, ${run.workspaceId}, x.h, CASE WHEN x.r THEN now() END, x.e, now()
-    FROM unnest(${keys}::text[], ${hashes}::text[], ${externalIds}::text[], ${rejected}::boolean[]) AS x(k, h, e, r)
+    SELECT ${run.syncId}, x->>0, ${run.workspaceId}, x->>1, CASE WHEN (x->>3)::boolean THEN now() END, x->>2, now()
+    FROM json_array_elements(${rows}::json) AS x
     ON CONFLICT ("syncId", "recordKey") DO UPDATE SET
       "payloadHash" = CASE WHEN EXCLUDED."rejectedAt" IS NULL THEN EXCLUDED."payloadHash" ELSE "SyncRecordState"."payloadHash" END,
       "rejectedAt" = EXCLUDED."rejectedAt",

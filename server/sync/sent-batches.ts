@@ -22,7 +22,9 @@ function splitKeyText(keys: string[]): { first: number; text: string }[] {
 }
 
 export async function saveSentBatch(client: DbClient, run: { id: string; workspaceId: string }, lastPage: number, keys: string[]): Promise<void> {
-  await client.syncSentBatch.create({ data: { workspaceId: run.workspaceId, runId: run.id, lastPage, keys } });
+  // The keys as one JSON text: as a text[] parameter Prisma and pg escaped each of a batch's keys in JavaScript.
+  await client.$executeRaw`INSERT INTO "SyncSentBatch" ("workspaceId", "runId", "lastPage", "keys")
+    VALUES (${run.workspaceId}, ${run.id}, ${lastPage}, ARRAY(SELECT json_array_elements_text(${JSON.stringify(keys)}::json)))`;
 }
 
 /** Forgets the run's batches whose records are all settled once page `throughPage` commits (all of them without it). */

@@ -1,5 +1,5 @@
 /** Turns engine records into Track API v2 batch operations (reference §2.2). */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Behavior, FieldValue, JsonValue, OutRecord } from "../types";
 
 export type BatchItem = {
@@ -38,14 +38,17 @@ export function buildIdentifiers(identifier: OutRecord["identifier"]): Record<st
  */
 export function toEventUlid(eventName: string, eventId: string): string {
   if (ULID_SHAPE.test(eventId)) return eventId.toUpperCase();
-  const digest = createHash("sha256").update(`${eventName}\u0000${eventId}`).digest();
-  let value = BigInt(`0x${digest.subarray(0, 16).toString("hex")}`);
-  let ulid = "";
+  const digest = hash("sha256", `${eventName}\u0000${eventId}`, "buffer");
+  // The first 128 bits as 26 base-32 digits, least significant first: digit i holds bits 5i..5i+4 of the
+  // big-endian number, read straight from the bytes (BigInt arithmetic cost ~3 µs an event).
+  const digits: string[] = new Array<string>(26);
   for (let i = 0; i < 26; i += 1) {
-    ulid = CROCKFORD[Number(value & 31n)]! + ulid;
-    value >>= 5n;
+    const bit = i * 5;
+    const low = 15 - (bit >> 3);
+    const pair = (low > 0 ? digest[low - 1]! << 8 : 0) | digest[low]!;
+    digits[25 - i] = CROCKFORD[(pair >> (bit & 7)) & 31]!;
   }
-  return ulid;
+  return digits.join("");
 }
 
 export function buildBatchItem(objectId: string, behavior: Behavior, record: OutRecord): BatchItem {
@@ -69,8 +72,30 @@ export function buildBatchItem(objectId: string, behavior: Behavior, record: Out
   return { type: "person", identifiers, action: "identify", attributes: behavior === "update" ? { ...attributes, _update: true } : attributes };
 }
 
-export function serializeBatch(items: BatchItem[]): string {
-  return JSON.stringify({ batch: items });
+/**
+ * Each record's item text, kept from measuring it to sending it: the engine measures every record as
+ * it fills a batch, and nothing changes a record after that. Building and serialising every item twice
+ * (the event ULID above all) was most of a large Customer.io run's own CPU time.
+ */
+const measuredItems = new WeakMap<OutRecord, { objectId: string; behavior: Behavior; text: string }>();
+
+function itemText(objectId: string, behavior: Behavior, record: OutRecord): string {
+  const kept = measuredItems.get(record);
+  // An event's item does not depend on the behaviour; a person's does (`_update`).
+  if (kept && kept.objectId === objectId && (objectId === "event" || kept.behavior === behavior)) return kept.text;
+  const text = JSON.stringify(buildBatchItem(objectId, behavior, record));
+  measuredItems.set(record, { objectId, behavior, text });
+  return text;
+}
+
+/** The batch body, `{"batch": [items]}`. */
+export function serializeRecords(objectId: string, behavior: Behavior, records: OutRecord[]): string {
+  return `{"batch":[${records.map((record) => itemText(objectId, behavior, record)).join(",")}]}`;
+}
+
+/** Bytes a record's item adds to a batch body, its separating comma included (see measureBatchItem). */
+export function measureRecordItem(objectId: string, behavior: Behavior, record: OutRecord): number {
+  return Buffer.byteLength(itemText(objectId, behavior, record)) + 1;
 }
 
 /** Bytes an item adds to the batch body: the item plus its separating comma. */

@@ -15,7 +15,7 @@ import {
   type CustomerioRegion,
 } from "./config";
 import { CUSTOMERIO_OBJECTS } from "./objects";
-import { buildBatchItem, measureBatchItem, serializeBatch } from "./batch-item";
+import { buildBatchItem, measureRecordItem, serializeRecords } from "./batch-item";
 import { validateCustomerioRecord } from "./validate-record";
 import { describeApiError, hostOf, sendRequest, throwForStatus, TIMEOUTS, trackAuthHeader } from "./request";
 import { APP_AUTH_MESSAGE, readBackPeople } from "./read-back";
@@ -132,12 +132,12 @@ export const customerioConnector = {
   buildPayload: ({ object, behavior, record }) => buildBatchItem(object.id, behavior, record),
 
   // Person items are measured with `_update` so the size holds for either behaviour.
-  measureRecord: ({ object, record }) => measureBatchItem(buildBatchItem(object.id, "update", record)),
+  measureRecord: ({ object, record }) => measureRecordItem(object.id, "update", record),
 
   async write({ config, object, behavior, records, signal }) {
     if (records.length === 0) return [];
     const url = `${resolveTrackBaseUrl(config.region)}/api/v2/batch`;
-    const body = serializeBatch(records.map((record) => buildBatchItem(object.id, behavior, record)));
+    const body = serializeRecords(object.id, behavior, records);
     const response = await sendRequest({ url, method: "POST", authorization: trackAuthHeader(config), body, timeoutMs: TIMEOUTS.writeMs, signal });
     const keys = records.map((r) => r.key);
     if (response.status === 207) return mapMultiStatus(response.text, keys, hostOf(url));
