@@ -75,6 +75,11 @@ const schema = z.object({
   ),
   /** In-process runner: set to "off" on instances that must not execute runs. */
   RUNNER: z.enum(["auto", "off"]).default("auto"),
+  /**
+   * How far V8 lets the heap grow past what is live after each full collection, in percent (0: V8's
+   * own choice). See server/lib/memory-policy.ts.
+   */
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(25),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Largest request body tRPC, the REST API and the auth routes accept; larger ones get 413 before they are read. */
   MAX_REQUEST_BODY_BYTES: z.preprocess(

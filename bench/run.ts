@@ -107,6 +107,9 @@ async function runWorker(task: WorkerTask): Promise<void> {
   const { createSync } = await import("~/server/services/syncs/create-sync");
   const { directIo, runSyncRun } = await import("~/server/jobs/run-sync-run");
   const { createEngineDeps } = await import("~/server/jobs/engine-deps");
+  // The worker stands in for the server process, which applies the same policy at boot (instrumentation.ts).
+  const { applyMemoryPolicy } = await import("~/server/lib/memory-policy");
+  applyMemoryPolicy();
   const { createId } = await import("~/server/lib/ids");
 
   env.CLEVERTAP_API_BASE_URL = task.clevertapUrl;
