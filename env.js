@@ -73,6 +73,14 @@ const schema = z.object({
     (v) => (v === "" ? undefined : v),
     z.email({ error: "must be an e-mail address, for example alerts@example.com" }).default("tidewater@localhost"),
   ),
+  /**
+   * Let Slack and webhook alerts go to private, loopback and link-local addresses (a receiver on the same
+   * machine or network). Off by default: members of a workspace must not reach the server's own network.
+   */
+  ALERT_WEBHOOK_ALLOW_PRIVATE: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.enum(["true", "false"], { error: "must be true or false" }).default("false").transform((v) => v === "true"),
+  ),
   /** In-process runner: set to "off" on instances that must not execute runs. */
   RUNNER: z.enum(["auto", "off"]).default("auto"),
   /**

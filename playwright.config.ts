@@ -105,6 +105,8 @@ export default defineConfig({
       GOOGLE_OAUTH_TOKEN_URL: `${simulatorUrls.googleSheets}/token`,
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       ALERT_EMAIL_FROM: "alerts@tidewater.test",
+      // e2e/alerts.spec.ts receives its webhooks on 127.0.0.1.
+      ALERT_WEBHOOK_ALLOW_PRIVATE: "true",
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     },
   },

@@ -1,6 +1,7 @@
 /**
  * The alert task of the run sequence, end to end: real runs of the engine (fake connectors), a real SMTP server in this process
- * (smtp-server) and a real HTTP receiver that checks the HMAC signature the way the README tells users to.
+ * (smtp-server) and a real HTTP receiver that checks the HMAC signature the way the README tells users to. The receiver is on
+ * 127.0.0.1, so these tests allow private webhook addresses (ALERT_WEBHOOK_ALLOW_PRIVATE), except the ones about refusing them.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
@@ -74,6 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   env.SMTP_URL = undefined;
+  env.ALERT_WEBHOOK_ALLOW_PRIVATE = false;
   await new Promise<void>((resolve) => smtp.close(resolve));
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
@@ -82,6 +84,7 @@ beforeEach(() => {
   mails.length = 0;
   hooks.length = 0;
   env.SMTP_URL = `smtp://127.0.0.1:${smtpPort}`;
+  env.ALERT_WEBHOOK_ALLOW_PRIVATE = true;
 });
 
 async function setupSync(): Promise<{ fixture: SyncFixture; source: FakeSource; run: (p?: { fail?: boolean }) => Promise<string> }> {
@@ -220,5 +223,62 @@ describe("alerts on a change of state", () => {
     expect(await getAlertSettings({ workspaceId: fixture.workspaceId, syncId: fixture.syncId })).toMatchObject({ inherits: true, channels: [] });
     const db = await getDb();
     expect(await db.alertPolicy.count({ where: { workspaceId: fixture.workspaceId } })).toBe(0);
+  });
+});
+
+describe("webhooks to private addresses, with ALERT_WEBHOOK_ALLOW_PRIVATE off", () => {
+  it("refuses a private address when the channel is added, in any spelling, and by what a name resolves to", async () => {
+    env.ALERT_WEBHOOK_ALLOW_PRIVATE = false;
+    const { fixture } = await setupSync();
+    const scope = { workspaceId: fixture.workspaceId, syncId: fixture.syncId, actor };
+    for (const [target, message] of [
+      [`${receiverUrl}/hooks`, "This address is private (127.0.0.1); alerts can only go to public addresses."],
+      ["http://2130706433/", "This address is private (127.0.0.1)"],
+      ["http://0x7f.1/", "This address is private (127.0.0.1)"],
+      ["http://169.254.169.254/latest/meta-data/", "This address is private (169.254.169.254)"],
+      ["https://10.0.0.7/hook", "This address is private (10.0.0.7)"],
+      ["http://[::1]:8080/", "This address is private (::1)"],
+      ["http://[::ffff:127.0.0.1]/", "This address is private (::ffff:7f00:1)"],
+      ["http://[fd00::5]/", "This address is private (fd00::5)"],
+      ["http://0.0.0.0:3000/", "This address is private (0.0.0.0)"],
+      ["http://localhost:3000/x", "localhost resolves to a private address ("],
+    ] as const) {
+      for (const kind of ["WEBHOOK", "SLACK"] as const) {
+        const refused = await addAlertChannel({ ...scope, kind, target }).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(refused, `${kind} ${target}`).toBeInstanceOf(AppError);
+        expect((refused as AppError).message, target).toContain(message);
+        expect((refused as AppError).details.fieldErrors, target).toEqual({ url: (refused as AppError).message });
+      }
+    }
+    expect(await getAlertSettings({ workspaceId: fixture.workspaceId, syncId: fixture.syncId })).toMatchObject({ inherits: true, channels: [] });
+  });
+
+  it("refuses the delivery at connect time to a channel that points at a private address (saved while allowed, or a name that now resolves inward)", async () => {
+    // Saved while private addresses were allowed: what a DNS answer changed after saving looks like to the delivery.
+    const { fixture } = await setupSync();
+    const port = new URL(receiverUrl).port;
+    await addAlertChannel({ workspaceId: fixture.workspaceId, syncId: fixture.syncId, kind: "WEBHOOK", target: `${receiverUrl}/hooks`, actor });
+    await addAlertChannel({ workspaceId: fixture.workspaceId, syncId: fixture.syncId, kind: "SLACK", target: `http://localhost:${port}/slack`, actor });
+    env.ALERT_WEBHOOK_ALLOW_PRIVATE = false;
+
+    const runId = await fixture.queueRun();
+    await getDb().then((db) => db.syncRun.update({ where: { id: runId }, data: { status: "FAILED", error: "boom", finishedAt: new Date() } }));
+    const slept: number[] = [];
+    const result = await sendRunAlerts({ runId, sleep: async (ms) => void slept.push(ms) });
+    expect(result.deliveries.map((d) => d.outcome)).toEqual(["FAILED", "FAILED"]);
+    const byKind = Object.fromEntries((await listAlertDeliveries({ workspaceId: fixture.workspaceId, syncId: fixture.syncId })).map((d) => [d.channelKind, d]));
+    expect(byKind.WEBHOOK!.error).toBe("This address is private (127.0.0.1); alerts can only go to public addresses.");
+    expect(byKind.SLACK!.error).toMatch(/^localhost resolves to a private address \((127\.0\.0\.1|::1)\); alerts can only go to public addresses\.$/);
+    // Refused, not retried, and the receiver never reached.
+    expect(slept).toEqual([]);
+    expect(hooks).toEqual([]);
+
+    // With private addresses allowed again, the retried task delivers to the same channels.
+    env.ALERT_WEBHOOK_ALLOW_PRIVATE = true;
+    expect((await sendRunAlerts({ runId })).deliveries.map((d) => d.outcome)).toEqual(["SENT", "SENT"]);
+    expect(hooks.map((h) => h.path).sort()).toEqual(["/hooks", "/slack"]);
   });
 });

@@ -33,6 +33,16 @@ describe("configuration", () => {
     expect(() => parseEnv({ DATA_DIR: dir, MAX_REQUEST_BODY_BYTES: "12" }, () => {})).toThrow(/MAX_REQUEST_BODY_BYTES: must be at least 1024 bytes/);
   });
 
+  it("sends alert webhooks to public addresses only, unless ALERT_WEBHOOK_ALLOW_PRIVATE is true", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tw-env-"));
+    const quiet = () => {};
+    expect(parseEnv({ DATA_DIR: dir }, quiet).ALERT_WEBHOOK_ALLOW_PRIVATE).toBe(false);
+    expect(parseEnv({ DATA_DIR: dir, ALERT_WEBHOOK_ALLOW_PRIVATE: "" }, quiet).ALERT_WEBHOOK_ALLOW_PRIVATE).toBe(false);
+    expect(parseEnv({ DATA_DIR: dir, ALERT_WEBHOOK_ALLOW_PRIVATE: "false" }, quiet).ALERT_WEBHOOK_ALLOW_PRIVATE).toBe(false);
+    expect(parseEnv({ DATA_DIR: dir, ALERT_WEBHOOK_ALLOW_PRIVATE: "true" }, quiet).ALERT_WEBHOOK_ALLOW_PRIVATE).toBe(true);
+    expect(() => parseEnv({ DATA_DIR: dir, ALERT_WEBHOOK_ALLOW_PRIVATE: "yes" }, quiet)).toThrow(/ALERT_WEBHOOK_ALLOW_PRIVATE: must be true or false/);
+  });
+
   it("keeps file sources out of the data folder, in either direction", () => {
     const dir = mkdtempSync(join(tmpdir(), "tw-env-"));
     const quiet = () => {};

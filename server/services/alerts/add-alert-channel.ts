@@ -22,7 +22,7 @@ export type AddAlertChannelOptions = {
   actor: Actor;
 };
 
-function parseTarget(kind: AlertChannelKind, target: string): { label: string; secrets: string | null; signingSecret: string | null } {
+async function parseTarget(kind: AlertChannelKind, target: string): Promise<{ label: string; secrets: string | null; signingSecret: string | null }> {
   if (kind === "EMAIL") {
     const address = target.trim();
     if (!z.email().safeParse(address).success) {
@@ -30,14 +30,14 @@ function parseTarget(kind: AlertChannelKind, target: string): { label: string; s
     }
     return { label: address.toLowerCase(), secrets: null, signingSecret: null };
   }
-  const { url, label } = parseAlertWebhookUrl(target);
+  const { url, label } = await parseAlertWebhookUrl(target);
   const signingSecret = kind === "WEBHOOK" ? createSigningSecret() : null;
   return { label, secrets: sealChannelSecrets({ url, ...(signingSecret ? { signingSecret } : {}) }), signingSecret };
 }
 
 /** Adds a channel. A webhook's signing secret is answered here once; it is stored encrypted and never shown again. */
 export async function addAlertChannel({ workspaceId, syncId, kind, target, actor }: AddAlertChannelOptions) {
-  const parsed = parseTarget(kind, target);
+  const parsed = await parseTarget(kind, target);
   const db = await getDb();
   if (syncId && !(await db.sync.findFirst({ where: { id: syncId, workspaceId }, select: { id: true } }))) throw notFound("Sync");
   const channel = await db.$transaction(async (tx) => {

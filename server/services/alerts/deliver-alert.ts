@@ -1,12 +1,18 @@
 /**
  * Sends one composed alert to one channel and answers the outcome; it never throws. Each request has a
  * timeout and a few attempts for transient failures (network, 429, 5xx). Redirects are never followed:
- * a webhook answers where it was configured, or the delivery fails.
+ * a webhook answers where it was configured, or the delivery fails. Slack and webhook requests connect
+ * only to public addresses unless ALERT_WEBHOOK_ALLOW_PRIVATE is set: the check is on the address the
+ * socket connects to, so no spelling of a URL and no DNS answer changed after saving reaches inside.
  */
 import nodemailer from "nodemailer";
+import { fetch, type Response } from "undici";
+import { env } from "~/env.js";
 import { redactKnownSecrets } from "~/server/connectors/redact-secrets";
 import type { AlertChannelKind, AlertOutcome } from "~/server/db/generated/client";
 import { logger } from "~/server/lib/logger";
+import { createPublicOnlyDispatcher, NonPublicAddressError } from "~/server/lib/public-addresses";
+import { describePrivateAddress } from "./alert-webhook-url";
 import type { ComposedAlert } from "./compose-alert";
 import { SIGNATURE_HEADER, signAlertWebhook, TIMESTAMP_HEADER } from "./sign-alert-webhook";
 
@@ -25,6 +31,9 @@ const BACKOFF_MS = 1_000;
 const MAX_ERROR = 500;
 
 class TransientError extends Error {}
+
+/** One for the process: it keeps connections to a webhook host open between deliveries. */
+let publicOnly: ReturnType<typeof createPublicOnlyDispatcher> | undefined;
 
 function describe(error: unknown): string {
   const message = error instanceof Error ? (error.name === "TimeoutError" ? `No answer within ${ALERT_REQUEST_TIMEOUT_MS / 1000} s` : error.message) : String(error);
@@ -53,8 +62,11 @@ async function post(url: string, body: string, headers: Record<string, string>):
       body,
       redirect: "manual",
       signal: AbortSignal.timeout(ALERT_REQUEST_TIMEOUT_MS),
+      dispatcher: env.ALERT_WEBHOOK_ALLOW_PRIVATE ? undefined : (publicOnly ??= createPublicOnlyDispatcher()),
     });
   } catch (error) {
+    const refused = error instanceof Error && error.cause instanceof NonPublicAddressError ? error.cause : null;
+    if (refused) throw new Error(describePrivateAddress(refused.host, refused.address), { cause: error });
     throw new TransientError(describe(error), { cause: error });
   }
   await response.body?.cancel();
