@@ -1,5 +1,28 @@
 import { z } from "zod";
 
+/**
+ * The only parameter a connection URL may carry. The URL is parsed here, never handed to the driver:
+ * pg's own parser reads `sslcert`, `sslkey` and `sslrootcert` as file paths on the app server's disk,
+ * and `host` or a `/`-host points it at a local socket, so any other parameter would let a workspace
+ * admin make the server read its files or reach its own database.
+ */
+export const URL_PARAMETERS = ["sslmode"] as const;
+const URL_SSL_MODES = ["disable", "allow", "prefer", "require", "no-verify", "verify-ca", "verify-full"];
+
+/** What is wrong with a connection URL, or null. */
+export function checkConnectionUrl(url: string): string | null {
+  const parsed = URL.parse(url);
+  if (!parsed) return "is not a valid URL";
+  const extra = [...parsed.searchParams.keys()].filter((k) => !(URL_PARAMETERS as readonly string[]).includes(k));
+  if (extra.length > 0) return `may carry only ${URL_PARAMETERS.join(", ")}; remove ${extra.map((k) => `?${k}`).join(", ")} (use the SSL setting below for certificates)`;
+  const sslmode = parsed.searchParams.get("sslmode");
+  if (sslmode !== null && !URL_SSL_MODES.includes(sslmode)) return `has an unknown sslmode "${sslmode}" (use ${URL_SSL_MODES.join(", ")})`;
+  const host = decodeURIComponent(parsed.hostname);
+  if (!host) return "needs a host name";
+  if (host.startsWith("/") || host.startsWith("@")) return "must name a network host, not a local socket";
+  return null;
+}
+
 export const postgresConfigSchema = z
   .object({
     url: z
@@ -33,6 +56,10 @@ export const postgresConfigSchema = z
         help: "Most hosted databases (RDS, Cloud SQL, Supabase, Redshift) need SSL.",
         optionLabels: { disable: "Off", require: "Required (encrypt, accept any certificate)", "verify-full": "Verify the certificate and host name" },
       }),
+  })
+  .superRefine((c, ctx) => {
+    const problem = c.url ? checkConnectionUrl(c.url) : null;
+    if (problem) ctx.addIssue({ code: "custom", path: ["url"], message: `The connection URL ${problem}.` });
   })
   .refine((c) => !!c.url || (!!c.host && !!c.database && !!c.user), {
     message: "Enter a connection URL, or the host, database and user.",

@@ -35,11 +35,34 @@ export function readEndpoint(config: PostgresConfig): Endpoint {
   return { host: config.host?.trim() ?? "", port: config.port, user: config.user?.trim() ?? "", database: config.database?.trim() ?? "" };
 }
 
+type SslOption = pg.ClientConfig["ssl"];
+
+function sslFromMode(mode: string | null | undefined): SslOption {
+  if (mode === "verify-full" || mode === "verify-ca") return { rejectUnauthorized: true };
+  if (mode === "require" || mode === "prefer" || mode === "allow" || mode === "no-verify") return { rejectUnauthorized: false };
+  return false;
+}
+
+/**
+ * The driver's settings, always as separate fields: a URL is taken apart here (config.ts allows it
+ * only `sslmode`), so pg's own URL parser, which reads certificate files from disk, never sees it.
+ */
 function buildClientConfig(config: PostgresConfig): pg.ClientConfig {
-  const ssl = config.sslMode === "require" ? { rejectUnauthorized: false } : config.sslMode === "verify-full" ? { rejectUnauthorized: true } : undefined;
-  const common = { connectionTimeoutMillis: postgresTimeouts.connectMs, application_name: "tidewater", ...(ssl ? { ssl } : {}) };
+  const common = { connectionTimeoutMillis: postgresTimeouts.connectMs, application_name: "tidewater" };
   const url = config.url?.trim();
-  if (url) return { connectionString: url, ...common };
+  const parsed = url ? URL.parse(url) : null;
+  if (url && parsed) {
+    const urlMode = parsed.searchParams.get("sslmode");
+    return {
+      host: decodeURIComponent(parsed.hostname).replace(/^\[(.*)\]$/, "$1"),
+      port: Number(parsed.port || 5432),
+      database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined,
+      user: decodeURIComponent(parsed.username) || undefined,
+      password: decodeURIComponent(parsed.password),
+      ...common,
+      ssl: urlMode !== null ? sslFromMode(urlMode) : sslFromMode(config.sslMode),
+    };
+  }
   return {
     host: config.host?.trim(),
     port: config.port,
@@ -47,7 +70,7 @@ function buildClientConfig(config: PostgresConfig): pg.ClientConfig {
     user: config.user?.trim(),
     password: config.password ?? "",
     ...common,
-    ssl: ssl ?? false,
+    ssl: sslFromMode(config.sslMode),
   };
 }
 
