@@ -19,7 +19,7 @@ import { hashPayload } from "./hash";
 import { choosePageSize } from "./page-size";
 import { lookupStates, saveStates, type StateWrite } from "./record-state";
 import { checkRowCount } from "./row-count-warnings";
-import { forgetSentBatches, reportUnsettledBatches, saveSentBatch } from "./sent-batches";
+import { forgetSentBatches, forgetUnsentBatch, reportUnsettledBatches, saveSentBatch } from "./sent-batches";
 import { appendRunLog, cancelRun, failRun, finalRunStatus, PAGE_TRANSACTION, recordErrors, SUCCEEDED_STATUSES, transitionRun, type DbClient, type RecordErrorInput } from "./run-status";
 import { decodeWatermark, encodeWatermark, maxChangeValue, nextWatermark, planRead, type Watermark } from "./watermark";
 
@@ -551,7 +551,9 @@ async function processPagesWith(
   const { maxBatchRecords, maxBatchBytes } = object.limits;
 
   const open: PageWork[] = [];
-  let batch: { records: OutRecord[]; owners: PageWork[]; bytes: number } = { records: [], owners: [], bytes: 0 };
+  /** `saved`: its keys' SyncSentBatch row, written ahead of sending (see dispatch). */
+  type Batch = { records: OutRecord[]; owners: PageWork[]; bytes: number; saved?: Promise<bigint> };
+  let batch: Batch = { records: [], owners: [], bytes: 0 };
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   let halt: "cancel" | "lost" | null = null;
@@ -560,13 +562,25 @@ async function processPagesWith(
 
   /** Last pages of the batches written to SyncSentBatch and not yet forgotten by a commit. */
   const sentBatchPages: number[] = [];
-  const send = async (records: OutRecord[], owners: PageWork[]) => {
-    const release = await acquireAccountSlot(account, object.limits.maxConcurrency, signal);
-    try {
-      // Written before the batch goes out: after a crash its keys are the ones that may arrive twice.
-      const lastPage = owners[owners.length - 1]!.page;
-      await saveSentBatch(await getDb(), run, lastPage, records.map((r) => r.key));
+  /** Written before the batch goes out: after a crash its keys are the ones that may arrive twice. */
+  const saveBatchKeys = (pending: Batch): Promise<bigint> =>
+    (pending.saved ??= (async () => {
+      const lastPage = pending.owners[pending.owners.length - 1]!.page;
+      const id = await saveSentBatch(await getDb(), run, lastPage, pending.records.map((r) => r.key));
       sentBatchPages.push(lastPage);
+      return id;
+    })());
+  const unsaveBatchKeys = async (pending: Batch) => {
+    const saved = pending.saved;
+    pending.saved = undefined;
+    const id = await saved?.catch(() => null);
+    if (id !== undefined && id !== null) await forgetUnsentBatch(await getDb(), id);
+  };
+  const send = async ({ records, owners, saved }: Batch) => {
+    let release: (() => void) | undefined;
+    try {
+      await saved;
+      release = await acquireAccountSlot(account, object.limits.maxConcurrency, signal);
       const results = await sender.send(records);
       results.forEach((result, i) => {
         const owner = owners[i]!;
@@ -576,7 +590,7 @@ async function processPagesWith(
     } catch (error) {
       failure ??= error;
     } finally {
-      release();
+      release?.();
     }
   };
   const waitForOne = async () => {
@@ -622,6 +636,9 @@ async function processPagesWith(
   };
   const dispatch = async () => {
     if (batch.records.length === 0) return;
+    const pending = batch;
+    // Its keys are written while the batches before it are in flight: off the sending path, still before it goes out.
+    saveBatchKeys(pending).catch(() => {});
     while (inFlight.size >= runLimit) {
       await waitForOne();
       await commitReady();
@@ -633,10 +650,12 @@ async function processPagesWith(
       if (await isCancelRequested(run.id)) halt = "cancel";
     }
     // A cancel, failure or stop seen meanwhile: the batch stays unsent, its pages uncommitted (read again on resume).
-    if (halt || failure !== undefined || p.shouldStop?.()) return;
-    const { records, owners } = batch;
+    if (halt || failure !== undefined || p.shouldStop?.()) {
+      await unsaveBatchKeys(pending);
+      return;
+    }
     batch = { records: [], owners: [], bytes: 0 };
-    const sending = send(records, owners);
+    const sending = send(pending);
     inFlight.add(sending);
     void sending.finally(() => inFlight.delete(sending));
   };

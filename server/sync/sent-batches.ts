@@ -21,10 +21,18 @@ function splitKeyText(keys: string[]): { first: number; text: string }[] {
   return parts;
 }
 
-export async function saveSentBatch(client: DbClient, run: { id: string; workspaceId: string }, lastPage: number, keys: string[]): Promise<void> {
+/** Saves a batch's keys before it goes out; answers the saved row's id (see forgetUnsentBatch). */
+export async function saveSentBatch(client: DbClient, run: { id: string; workspaceId: string }, lastPage: number, keys: string[]): Promise<bigint> {
   // The keys as one JSON text: as a text[] parameter Prisma and pg escaped each of a batch's keys in JavaScript.
-  await client.$executeRaw`INSERT INTO "SyncSentBatch" ("workspaceId", "runId", "lastPage", "keys")
-    VALUES (${run.workspaceId}, ${run.id}, ${lastPage}, ARRAY(SELECT json_array_elements_text(${JSON.stringify(keys)}::json)))`;
+  const [row] = await client.$queryRaw<{ id: bigint }[]>`INSERT INTO "SyncSentBatch" ("workspaceId", "runId", "lastPage", "keys")
+    VALUES (${run.workspaceId}, ${run.id}, ${lastPage}, ARRAY(SELECT json_array_elements_text(${JSON.stringify(keys)}::json)))
+    RETURNING "id"`;
+  return row!.id;
+}
+
+/** Forgets a batch saved ahead of sending that was not sent after all: its keys cannot arrive twice. */
+export async function forgetUnsentBatch(client: DbClient, id: bigint): Promise<void> {
+  await client.syncSentBatch.deleteMany({ where: { id } });
 }
 
 /** Forgets the run's batches whose records are all settled once page `throughPage` commits (all of them without it). */
