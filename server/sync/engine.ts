@@ -342,6 +342,18 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
   // The cursor's key began on an earlier page: its first row came `seen` rows before this page.
   if (cursorKey !== null && cursorKey !== "" && cursor) firstRowOfKey.set(cursorKey, readBefore - cursor.seen + 1);
   const built: { key: string; record: OutRecord }[] = [];
+  // The saved states are looked up while the records are built: PostgreSQL probes the keys on one core
+  // while this one builds (only keys of rows that turn out invalid are looked up for nothing).
+  const lookupKeys: string[] = [];
+  let toSkipKeys = toSkip;
+  for (const row of rows) {
+    const key = formatKey(row[keyColumn]);
+    if (key === null) continue;
+    if (key === cursorKey && toSkipKeys > 0) toSkipKeys -= 1;
+    else if (key !== "") lookupKeys.push(key);
+  }
+  const lookingUp = lookupStates(await getDb(), run.syncId, lookupKeys);
+  lookingUp.catch(() => {});
 
   for (const row of rows) {
     const key = formatKey(row[keyColumn]);
@@ -371,7 +383,7 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
   }
   session.readBefore += counts.read;
 
-  const stateByKey = await lookupStates(await getDb(), run.syncId, built.map((b) => b.key));
+  const stateByKey = await lookingUp;
   const updateOnly = settings.behavior === "update";
   for (const { key, record } of built) {
     const state = stateByKey.get(key);

@@ -75,7 +75,14 @@ async function sampleDeliveredRecords(context: RunContext, deps: VerifyDeps): Pr
   const before = Date.now();
   const [{ now }] = (await db.$queryRaw<{ now: Date }[]>`SELECT now() AS now`) as [{ now: Date }];
   const offset = now.getTime() - before;
-  const since = new Date((run.startedAt ?? run.queuedAt).getTime() + offset - CLOCK_SLACK_MS);
+  // The slack must not reach back into the run before: its last states can be a few milliseconds older
+  // than this run's start, and they are that run's deliveries, not this one's.
+  const previous = await db.syncRun.findFirst({
+    where: { syncId: run.syncId, id: { not: run.id }, finishedAt: { not: null, lte: run.startedAt ?? run.queuedAt } },
+    orderBy: { finishedAt: "desc" },
+    select: { finishedAt: true },
+  });
+  const since = new Date(Math.max((run.startedAt ?? run.queuedAt).getTime() - CLOCK_SLACK_MS, previous?.finishedAt?.getTime() ?? 0) + offset);
   const columns = settings.syncAllColumns ? await source.describeModel({ config: sourceConfig, model: settings.model, signal: deps.signal }) : [];
   const builder = createRecordBuilder({ settings, object, columns, destination });
 
