@@ -21,6 +21,13 @@ const engineAndServices = {
   regex: "^(~/server/(sync|services)|(\\.\\./)+(sync|services))(/|$)",
   message: "Connectors sit below the engine and services: the sync engine drives them through the contract in types.ts.",
 };
+// Importing the registry loads every connector module, so drivers and SDKs are loaded on first use (a
+// cached dynamic import()) and a process carries only the ones it runs. pg is not listed: Prisma's adapter loads it.
+const eagerDrivers = {
+  regex: "^((@duckdb|@google-cloud|@googleapis)/|(google-auth-library|libpg-query|mysql2|node-sql-parser|snowflake-sdk)(/|$))",
+  allowTypeImports: true,
+  message: "Load drivers on first use with a cached dynamic import(): a static import makes every process that imports the registry pay for it.",
+};
 const upperLayers = {
   regex: "^(~/server/(services|api)|(\\.\\./)+(services|api))(/|$)",
   message: "The sync engine sits below services and the API: have the caller pass the data or a callback in.",
@@ -55,6 +62,11 @@ const config = defineConfig([
   {
     files: ["server/connectors/**"],
     rules: { "no-restricted-imports": ["error", { patterns: [hostFrameworks, database, engineAndServices] }] },
+  },
+  {
+    files: ["server/connectors/**"],
+    ignores: ["**/*.test.ts", "server/connectors/testing/**"],
+    rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: [eagerDrivers] }] },
   },
   {
     // Components run in the browser bundle: server code reaches them through tRPC, types only.

@@ -1,4 +1,9 @@
-/** The one list of connectors. Adding a connector means adding it here and nowhere else. */
+/**
+ * The one list of connectors. Adding a connector means adding it here and nowhere else. Every process
+ * imports this file, so connector modules hold only what is needed synchronously (metadata, config
+ * schema, SQL text) and load their driver or SDK on first use (a cached dynamic import(), enforced by
+ * ESLint): a PostgreSQL → CleverTap sync never loads DuckDB, Snowflake, BigQuery or Google's clients.
+ */
 import { z } from "zod";
 import type { AnyConnector, ConfigFieldMeta, DestinationConnector, SourceConnector } from "./types";
 import { postgresConnector } from "./postgres";

@@ -90,17 +90,17 @@ describe("bigquery SQL", () => {
     expect(quoteIdentifier("my-project-123")).toBe("`my-project-123`");
   });
 
-  it("builds keyset pages, casting the text `after` to the key's type", () => {
-    expect(buildReadPageQuery({ model: table, projectId: "my-project-123", keyColumn: "id", limit: 500 })).toEqual({
+  it("builds keyset pages, casting the text `after` to the key's type", async () => {
+    expect(await buildReadPageQuery({ model: table, projectId: "my-project-123", keyColumn: "id", limit: 500 })).toEqual({
       query: "SELECT * FROM `my-project-123`.`analytics`.`users` AS m WHERE m.`id` IS NOT NULL ORDER BY m.`id` LIMIT 500",
       params: {},
     });
-    expect(buildReadPageQuery({ model: table, projectId: "my-project-123", keyColumn: "id", keyType: "INTEGER", after: 42, limit: 10 })).toEqual({
+    expect(await buildReadPageQuery({ model: table, projectId: "my-project-123", keyColumn: "id", keyType: "INTEGER", after: 42, limit: 10 })).toEqual({
       query:
         "SELECT * FROM `my-project-123`.`analytics`.`users` AS m WHERE m.`id` IS NOT NULL AND m.`id` >= CAST(@after AS INT64) ORDER BY m.`id` LIMIT 10",
       params: { after: "42" },
     });
-    const at = buildReadPageQuery({
+    const at = await buildReadPageQuery({
       model: table,
       projectId: "p-12345",
       keyColumn: "at",
@@ -110,13 +110,13 @@ describe("bigquery SQL", () => {
     });
     expect(at.params).toEqual({ after: "2024-01-02T03:04:05.000Z" });
     expect(at.query).toContain("CAST(@after AS TIMESTAMP)");
-    expect(() => buildReadPageQuery({ model: table, projectId: "p-12345", keyColumn: "tags", keyType: "ARRAY<STRING>", after: "x", limit: 1 })).toThrow(
+    await expect(buildReadPageQuery({ model: table, projectId: "p-12345", keyColumn: "tags", keyType: "ARRAY<STRING>", after: "x", limit: 1 })).rejects.toThrow(
       SourceQueryError,
     );
   });
 
-  it("adds a `since` condition for incremental reads, cast to the change column's type", () => {
-    const query = buildReadPageQuery({
+  it("adds a `since` condition for incremental reads, cast to the change column's type", async () => {
+    const query = await buildReadPageQuery({
       model: table,
       projectId: "p-12345",
       keyColumn: "id",
@@ -129,7 +129,7 @@ describe("bigquery SQL", () => {
       query: "SELECT * FROM `p-12345`.`analytics`.`users` AS m WHERE m.`id` IS NOT NULL AND m.`id` >= CAST(@after AS INT64) AND m.`updated\\`at` > CAST(@since AS TIMESTAMP) ORDER BY m.`id` LIMIT 10",
       params: { after: "42", since: "2024-01-02T03:04:05.000Z" },
     });
-    expect(() => buildReadPageQuery({ model: table, projectId: "p-12345", keyColumn: "id", since: { column: "tags", value: "x", type: "ARRAY<STRING>" }, limit: 1 })).toThrow(/cannot track changes/);
+    await expect(buildReadPageQuery({ model: table, projectId: "p-12345", keyColumn: "id", since: { column: "tags", value: "x", type: "ARRAY<STRING>" }, limit: 1 })).rejects.toThrow(/cannot track changes/);
   });
 
   it("maps REST type names to CAST types", () => {
@@ -138,13 +138,13 @@ describe("bigquery SQL", () => {
     expect(toCastType("JSON")).toBeNull();
   });
 
-  it("wraps a SQL model after the parser's check, on lines of its own", () => {
+  it("wraps a SQL model after the parser's check, on lines of its own", async () => {
     const model = { type: "sql" as const, sql: "select id from analytics.users; # done" };
-    expect(buildDescribeQuery({ model, projectId: "p-12345" }).query).toBe("SELECT * FROM (\nselect id from analytics.users\n) AS m LIMIT 0");
-    expect(buildCountQuery({ model, projectId: "p-12345", nullKeyColumn: "id" }).query).toBe(
+    expect((await buildDescribeQuery({ model, projectId: "p-12345" })).query).toBe("SELECT * FROM (\nselect id from analytics.users\n) AS m LIMIT 0");
+    expect((await buildCountQuery({ model, projectId: "p-12345", nullKeyColumn: "id" })).query).toBe(
       "SELECT COUNT(*) AS n FROM (\nselect id from analytics.users\n) AS m WHERE m.`id` IS NULL",
     );
-    expect(buildNullKeyRowsQuery({ model, projectId: "p-12345", keyColumn: "id", limit: 3 }).query).toBe(
+    expect((await buildNullKeyRowsQuery({ model, projectId: "p-12345", keyColumn: "id", limit: 3 })).query).toBe(
       "SELECT * FROM (\nselect id from analytics.users\n) AS m WHERE m.`id` IS NULL LIMIT 3",
     );
     for (const sql of [
@@ -153,7 +153,7 @@ describe("bigquery SQL", () => {
       "merge analytics.users t using x s on false when not matched then insert row",
       "select 1 as a) as m; drop table analytics.users; select * from (select 1",
     ]) {
-      expect(() => buildCountQuery({ model: { type: "sql", sql }, projectId: "p-12345" })).toThrow(ReadOnlyViolationError);
+      await expect(buildCountQuery({ model: { type: "sql", sql }, projectId: "p-12345" })).rejects.toThrow(ReadOnlyViolationError);
     }
   });
 

@@ -100,7 +100,7 @@ async function describeTable(target: BigQueryTarget, model: Extract<ModelQuery, 
 
 async function describeModel(target: BigQueryTarget, model: ModelQuery, signal?: AbortSignal): Promise<SourceColumn[]> {
   if (model.type === "table") return describeTable(target, model);
-  const { fields } = await runQuery(target, buildDescribeQuery({ model, projectId: target.projectId }), signal);
+  const { fields } = await runQuery(target, await buildDescribeQuery({ model, projectId: target.projectId }), signal);
   return fields.map(toSourceColumn);
 }
 
@@ -173,20 +173,20 @@ export const bigqueryConnector = {
 
   async preview({ config, model, limit, signal }) {
     const target = toTarget(config);
-    const result = await runQuery(target, buildPreviewQuery({ model, projectId: target.projectId, limit }), signal);
+    const result = await runQuery(target, await buildPreviewQuery({ model, projectId: target.projectId, limit }), signal);
     return { columns: result.fields.map(toSourceColumn), rows: result.rows };
   },
 
   async countRows({ config, model, signal }) {
     const target = toTarget(config);
-    const { rows } = await runQuery(target, buildCountQuery({ model, projectId: target.projectId }), signal);
+    const { rows } = await runQuery(target, await buildCountQuery({ model, projectId: target.projectId }), signal);
     return Number(rows[0]?.n ?? 0);
   },
 
   async readPage({ config, model, keyColumn, after, since, limit, signal }) {
     const target = toTarget(config);
     // Checked before any call so a write statement never reaches BigQuery.
-    buildModelSource(model, target.projectId);
+    await buildModelSource(model, target.projectId);
     let keyType: string | undefined;
     let sinceTyped: { column: string; value: unknown; type: string } | undefined;
     if ((after !== undefined && after !== null) || since) {
@@ -199,14 +199,14 @@ export const bigqueryConnector = {
       if (after !== undefined && after !== null) keyType = typeOf(keyColumn);
       if (since) sinceTyped = { ...since, type: typeOf(since.column) };
     }
-    const query = buildReadPageQuery({ model, projectId: target.projectId, keyColumn, keyType, after, since: sinceTyped, limit });
+    const query = await buildReadPageQuery({ model, projectId: target.projectId, keyColumn, keyType, after, since: sinceTyped, limit });
     return (await runQuery(target, query, signal)).rows;
   },
 
   async readNullKeyRows({ config, model, keyColumn, limit, signal }) {
     const target = toTarget(config);
-    const rowsQuery = buildNullKeyRowsQuery({ model, projectId: target.projectId, keyColumn, limit });
-    const countQuery = buildCountQuery({ model, projectId: target.projectId, nullKeyColumn: keyColumn });
+    const rowsQuery = await buildNullKeyRowsQuery({ model, projectId: target.projectId, keyColumn, limit });
+    const countQuery = await buildCountQuery({ model, projectId: target.projectId, nullKeyColumn: keyColumn });
     const [rows, count] = await Promise.all([runQuery(target, rowsQuery, signal), runQuery(target, countQuery, signal)]);
     return { rows: rows.rows, total: Number(count.rows[0]?.n ?? 0) };
   },

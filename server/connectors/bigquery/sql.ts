@@ -14,10 +14,10 @@ export function quoteIdentifier(name: string): string {
 }
 
 /** The model as a FROM item aliased `m`; a table model names a dataset (its schema) of the project. */
-export function buildModelSource(model: ModelQuery, projectId: string): string {
+export async function buildModelSource(model: ModelQuery, projectId: string): Promise<string> {
   if (model.type === "table") return `${quoteIdentifier(projectId)}.${quoteIdentifier(model.schema)}.${quoteIdentifier(model.table)} AS m`;
   // On lines of its own, so a trailing comment cannot swallow the rest of the statement.
-  return `(\n${checkModelSql(model.sql, "bigquery")}\n) AS m`;
+  return `(\n${await checkModelSql(model.sql, "bigquery")}\n) AS m`;
 }
 
 function toLimit(limit: number): number {
@@ -39,7 +39,7 @@ export function toKeyText(value: unknown): string {
   return String(value);
 }
 
-export function buildReadPageQuery(p: {
+export async function buildReadPageQuery(p: {
   model: ModelQuery;
   projectId: string;
   keyColumn: string;
@@ -49,9 +49,9 @@ export function buildReadPageQuery(p: {
   /** Incremental reads, with the change-tracking column's BigQuery type. */
   since?: { column: string; value: unknown; type: string };
   limit: number;
-}): BoundQuery {
+}): Promise<BoundQuery> {
   const key = `m.${quoteIdentifier(p.keyColumn)}`;
-  const source = buildModelSource(p.model, p.projectId);
+  const source = await buildModelSource(p.model, p.projectId);
   const hasAfter = p.after !== undefined && p.after !== null;
   let condition = "";
   const params: Record<string, string> = {};
@@ -76,23 +76,23 @@ function buildSinceCondition(since: { column: string; value: unknown; type: stri
   return ` AND m.${quoteIdentifier(since.column)} > CAST(@since AS ${castType})`;
 }
 
-export function buildPreviewQuery(p: { model: ModelQuery; projectId: string; limit: number }): BoundQuery {
-  return { query: `SELECT * FROM ${buildModelSource(p.model, p.projectId)} LIMIT ${toLimit(p.limit)}`, params: {} };
+export async function buildPreviewQuery(p: { model: ModelQuery; projectId: string; limit: number }): Promise<BoundQuery> {
+  return { query: `SELECT * FROM ${await buildModelSource(p.model, p.projectId)} LIMIT ${toLimit(p.limit)}`, params: {} };
 }
 
 /** Zero rows, so nothing is scanned or billed; the result still carries the schema. */
-export function buildDescribeQuery(p: { model: ModelQuery; projectId: string }): BoundQuery {
+export async function buildDescribeQuery(p: { model: ModelQuery; projectId: string }): Promise<BoundQuery> {
   return buildPreviewQuery({ ...p, limit: 0 });
 }
 
-export function buildCountQuery(p: { model: ModelQuery; projectId: string; nullKeyColumn?: string }): BoundQuery {
+export async function buildCountQuery(p: { model: ModelQuery; projectId: string; nullKeyColumn?: string }): Promise<BoundQuery> {
   const where = p.nullKeyColumn ? ` WHERE m.${quoteIdentifier(p.nullKeyColumn)} IS NULL` : "";
-  return { query: `SELECT COUNT(*) AS n FROM ${buildModelSource(p.model, p.projectId)}${where}`, params: {} };
+  return { query: `SELECT COUNT(*) AS n FROM ${await buildModelSource(p.model, p.projectId)}${where}`, params: {} };
 }
 
-export function buildNullKeyRowsQuery(p: { model: ModelQuery; projectId: string; keyColumn: string; limit: number }): BoundQuery {
+export async function buildNullKeyRowsQuery(p: { model: ModelQuery; projectId: string; keyColumn: string; limit: number }): Promise<BoundQuery> {
   return {
-    query: `SELECT * FROM ${buildModelSource(p.model, p.projectId)} WHERE m.${quoteIdentifier(p.keyColumn)} IS NULL LIMIT ${toLimit(p.limit)}`,
+    query: `SELECT * FROM ${await buildModelSource(p.model, p.projectId)} WHERE m.${quoteIdentifier(p.keyColumn)} IS NULL LIMIT ${toLimit(p.limit)}`,
     params: {},
   };
 }

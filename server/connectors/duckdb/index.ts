@@ -3,7 +3,7 @@ import { ReadOnlyViolationError, SourceQueryError } from "../errors";
 import type { ModelQuery, ReadPageParams, Row, SourceCatalog, SourceColumn, SourceConnector } from "../types";
 import { type DuckdbConfig, duckdbConfigSchema, FILES_TABLE } from "./config";
 import { DATABASE_CATALOG, duckdbTimeouts, openDuckdbSession, STATEMENT_TIMEOUT_CODE, withDuckdbSession } from "./session";
-import { convertDuckdbValue, mapDuckdbType } from "./values";
+import { loadValueConverter, mapDuckdbType } from "./values";
 
 export { duckdbConfigSchema, type DuckdbConfig, FILES_TABLE } from "./config";
 export { duckdbTimeouts } from "./session";
@@ -67,8 +67,8 @@ function describeColumns(reader: DuckDBResultReader): SourceColumn[] {
   });
 }
 
-function readRows(reader: DuckDBResultReader): Row[] {
-  return reader.convertRowObjects(convertDuckdbValue) as Row[];
+async function readRows(reader: DuckDBResultReader): Promise<Row[]> {
+  return reader.convertRowObjects(await loadValueConverter()) as Row[];
 }
 
 /** `after` as a bind value; DuckDB casts it to the key column's type (a string keeps big integers exact). */
@@ -97,7 +97,7 @@ async function readKeysetPage(connection: DuckDBConnection, from: string, keyCol
 
 async function countWhere(connection: DuckDBConnection, from: string, where = ""): Promise<number> {
   const reader = await readOne(connection, `SELECT count(*) AS n FROM ${from} ${where}`);
-  return Number(readRows(reader)[0]?.n ?? 0);
+  return Number((await readRows(reader))[0]?.n ?? 0);
 }
 
 type CatalogRow = { table_schema: string; table_name: string; column_name: string; data_type: string };
@@ -122,7 +122,7 @@ export const duckdbConnector = {
         const reader = await connection.runAndReadAll(
           "SELECT count(*) AS n FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema NOT IN ('information_schema', 'pg_catalog')",
         );
-        return `opened ${config.path} read-only: ${Number(readRows(reader)[0]?.n ?? 0)} tables and views`;
+        return `opened ${config.path} read-only: ${Number((await readRows(reader))[0]?.n ?? 0)} tables and views`;
       });
       return { ok: true, message: `DuckDB ${summary}.` };
     } catch (error) {
@@ -139,7 +139,7 @@ export const duckdbConnector = {
           ORDER BY table_schema, table_name, ordinal_position`,
       );
       const catalog: SourceCatalog = { schemas: [] };
-      for (const r of readRows(reader) as CatalogRow[]) {
+      for (const r of (await readRows(reader)) as CatalogRow[]) {
         let schema = catalog.schemas.at(-1);
         if (schema?.name !== r.table_schema) catalog.schemas.push((schema = { name: r.table_schema, tables: [] }));
         let table = schema.tables.at(-1);
@@ -161,7 +161,7 @@ export const duckdbConnector = {
     return withDuckdbSession(config, { timeoutMs: duckdbTimeouts.interactiveMs, signal }, async (connection) => {
       const from = await modelFromItem(connection, config, model);
       const reader = await readOne(connection, `SELECT * FROM ${from} LIMIT ${clampLimit(limit)}`);
-      return { columns: describeColumns(reader), rows: readRows(reader) };
+      return { columns: describeColumns(reader), rows: await readRows(reader) };
     });
   },
 
@@ -203,7 +203,7 @@ export const duckdbConnector = {
     return withDuckdbSession(config, { timeoutMs: duckdbTimeouts.pageMs, signal }, async (connection) => {
       const from = await modelFromItem(connection, config, model);
       const reader = await readOne(connection, `SELECT * FROM ${from} WHERE ${key} IS NULL LIMIT ${clampLimit(limit)}`);
-      return { rows: readRows(reader), total: await countWhere(connection, from, `WHERE ${key} IS NULL`) };
+      return { rows: await readRows(reader), total: await countWhere(connection, from, `WHERE ${key} IS NULL`) };
     });
   },
 } satisfies SourceConnector<DuckdbConfig>;

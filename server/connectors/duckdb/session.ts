@@ -7,11 +7,21 @@
  * (read_text('/etc/…'), ATTACH, COPY, glob) or undo the settings. DuckDB has no statement timeout:
  * a timer interrupts the connection, per call.
  */
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
 import { isTransientDuckdbMessage } from "../transient-errors";
 import { confineFile, confineFiles } from "./confine-files";
 import { type DuckdbConfig, FILES_TABLE, type FileFormat, inferFileFormat } from "./config";
+
+export type DuckdbDriver = typeof import("@duckdb/node-api");
+
+let driver: Promise<DuckdbDriver> | undefined;
+
+/** Loaded on first use: the native DuckDB library is large, and most processes never open a DuckDB source. */
+export function loadDuckdb(): Promise<DuckdbDriver> {
+  driver ??= import("@duckdb/node-api");
+  return driver;
+}
 
 /** Time limits in milliseconds; mutable so tests can shorten them. */
 export const duckdbTimeouts = {
@@ -49,6 +59,7 @@ async function lockFileAccess(connection: DuckDBConnection, allowedPaths: string
 type Opened = { instance: DuckDBInstance; connection: DuckDBConnection };
 
 async function openLocked(prepare: (connection: DuckDBConnection) => Promise<string[]>): Promise<Opened> {
+  const { DuckDBInstance } = await loadDuckdb();
   const instance = await DuckDBInstance.create(":memory:");
   try {
     const connection = await instance.connect();

@@ -4,8 +4,8 @@
  * server env (tests only); nothing the user types chooses a host.
  */
 import { createHash } from "node:crypto";
-import { sheets, type sheets_v4 } from "@googleapis/sheets";
-import { JWT } from "google-auth-library";
+import type { sheets_v4 } from "@googleapis/sheets";
+import type { JWT } from "google-auth-library";
 import { env } from "~/env.js";
 import { SourceQueryError } from "../errors";
 import { isTransientHttpStatus } from "../transient-errors";
@@ -31,11 +31,21 @@ type GoogleErrorShape = {
   response?: { status?: number; data?: { error?: string | { message?: string; status?: string }; error_description?: string } };
 };
 
+type GoogleClients = { sheets: typeof import("@googleapis/sheets").sheets; JWT: typeof JWT };
+
+let googleClients: Promise<GoogleClients> | undefined;
+
+/** Google's client libraries are loaded on first use: a process that never reads a sheet does not carry them. */
+function loadGoogleClients(): Promise<GoogleClients> {
+  googleClients ??= Promise.all([import("@googleapis/sheets"), import("google-auth-library")]).then(([api, auth]) => ({ sheets: api.sheets, JWT: auth.JWT }));
+  return googleClients;
+}
+
 // Reusing the JWT client reuses its access token (valid an hour) instead of asking for one per call.
 const authClients = new Map<string, JWT>();
 const MAX_CACHED_CLIENTS = 50;
 
-function getAuthClient(account: ServiceAccount): JWT {
+function getAuthClient(account: ServiceAccount, { JWT }: GoogleClients): JWT {
   const tokenUrl = env.GOOGLE_OAUTH_TOKEN_URL;
   const cacheKey = createHash("sha256").update(`${tokenUrl ?? ""}\n${account.clientEmail}\n${account.privateKey}`).digest("hex");
   const cached = authClients.get(cacheKey);
@@ -54,12 +64,13 @@ function getAuthClient(account: ServiceAccount): JWT {
   return client;
 }
 
-function createSheetsClient(account: ServiceAccount): sheets_v4.Sheets {
+async function createSheetsClient(account: ServiceAccount): Promise<sheets_v4.Sheets> {
   const base = env.GOOGLE_SHEETS_API_BASE_URL;
-  return sheets({
+  const google = await loadGoogleClients();
+  return google.sheets({
     version: "v4",
     // The Sheets package bundles its own copy of google-auth-library; the client is compatible at runtime.
-    auth: getAuthClient(account) as unknown as sheets_v4.Options["auth"],
+    auth: getAuthClient(account, google) as unknown as sheets_v4.Options["auth"],
     ...(base ? { rootUrl: base.endsWith("/") ? base : `${base}/` } : {}),
   });
 }
@@ -104,7 +115,7 @@ async function callGoogle<T>(request: () => Promise<T>, p: { account: ServiceAcc
 }
 
 export async function fetchSpreadsheet(p: { account: ServiceAccount; spreadsheetId: string; signal?: AbortSignal }): Promise<SpreadsheetInfo> {
-  const client = createSheetsClient(p.account);
+  const client = await createSheetsClient(p.account);
   const res = await callGoogle(
     () =>
       client.spreadsheets.get(
@@ -189,7 +200,7 @@ export async function fetchSheetValues(p: {
   range: SheetRange;
   signal?: AbortSignal;
 }): Promise<Cell[][]> {
-  const client = createSheetsClient(p.account);
+  const client = await createSheetsClient(p.account);
   const a1 = `${quoteSheetTitle(p.range.sheetTitle)}${p.range.a1 ? `!${p.range.a1}` : ""}`;
   const res = await callGoogle(
     () =>

@@ -18,9 +18,9 @@ function quoteIdent(name: string): string {
  * The model as a FROM item aliased `model`. A SQL model is checked on its own, then wrapped on lines
  * of its own so a trailing `#` or `-- ` comment cannot swallow the rest of the statement (its LIMIT).
  */
-function buildFromItem(model: ModelQuery): string {
+async function buildFromItem(model: ModelQuery): Promise<string> {
   if (model.type === "table") return `${quoteIdent(model.schema)}.${quoteIdent(model.table)} AS model`;
-  return `(\n${checkModelSql(model.sql, "mysql")}\n) AS model`;
+  return `(\n${await checkModelSql(model.sql, "mysql")}\n) AS model`;
 }
 
 /** An integer written into the SQL: MySQL 8 refuses a prepared statement's LIMIT sent as a double. */
@@ -148,7 +148,7 @@ export const mysqlConnector = {
   },
 
   async describeModel({ config, model, signal }) {
-    const from = buildFromItem(model);
+    const from = await buildFromItem(model);
     return withReadOnlySession(config, { timeoutMs: mysqlTimeouts.interactiveMs, signal }, async (query) => {
       const { fields } = await query(`SELECT * FROM ${from} LIMIT 0`);
       return describeFields(fields);
@@ -156,7 +156,7 @@ export const mysqlConnector = {
   },
 
   async preview({ config, model, limit, signal }) {
-    const from = buildFromItem(model);
+    const from = await buildFromItem(model);
     return withReadOnlySession(config, { timeoutMs: mysqlTimeouts.interactiveMs, signal }, async (query) => {
       const { rows, fields } = await query(`SELECT * FROM ${from} LIMIT ${clampLimit(limit)}`);
       return { columns: describeFields(fields), rows };
@@ -164,7 +164,7 @@ export const mysqlConnector = {
   },
 
   async countRows({ config, model, signal }) {
-    const from = buildFromItem(model);
+    const from = await buildFromItem(model);
     try {
       return await withReadOnlySession(config, { timeoutMs: mysqlTimeouts.interactiveMs, signal }, async (query) => {
         const { rows } = await query(`SELECT COUNT(*) AS n FROM ${from}`);
@@ -178,19 +178,19 @@ export const mysqlConnector = {
   },
 
   async readPage({ config, model, keyColumn, after, since, limit, signal }) {
-    const from = buildFromItem(model);
+    const from = await buildFromItem(model);
     return withReadOnlySession(config, { timeoutMs: mysqlTimeouts.pageMs, signal }, (query) => createPageReading(query, from, keyColumn, since)(after, limit));
   },
 
   async openReader({ config, model, keyColumn, since, signal }) {
-    const from = buildFromItem(model);
+    const from = await buildFromItem(model);
     const session = await openReadOnlySession(config, { timeoutMs: mysqlTimeouts.pageMs, signal });
     const read = createPageReading((sql, values) => session.run((query) => query(sql, values)), from, keyColumn, since);
     return { readPage: ({ after, limit }) => read(after, limit), close: () => session.close() };
   },
 
   async readNullKeyRows({ config, model, keyColumn, limit, signal }) {
-    const from = buildFromItem(model);
+    const from = await buildFromItem(model);
     const key = `model.${quoteIdent(keyColumn)}`;
     return withReadOnlySession(config, { timeoutMs: mysqlTimeouts.pageMs, signal }, async (query) => {
       const { rows } = await query(`SELECT * FROM ${from} WHERE ${key} IS NULL LIMIT ${clampLimit(limit)}`);

@@ -2,7 +2,7 @@
  * One short-lived connection per call: a statement time limit, a READ ONLY transaction, a rollback at
  * the end. Errors become messages a user can act on, naming host and user but never the password.
  */
-import mysql, { type Connection, type FieldPacket } from "mysql2/promise";
+import type { Connection, FieldPacket } from "mysql2/promise";
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
 import { toNetworkError } from "../network-errors";
 import { isTransientMysqlErrno } from "../transient-errors";
@@ -63,7 +63,18 @@ export function translateMysqlError(error: unknown, config: MysqlConfig, timeout
   return new SourceQueryError(message, { code, transient: isTransientMysqlErrno(e.errno), cause: error });
 }
 
-function openConnection(config: MysqlConfig): Promise<Connection> {
+type MysqlDriver = typeof import("mysql2/promise");
+
+let driver: Promise<MysqlDriver> | undefined;
+
+/** Loaded on first use: a process that never reads MySQL does not carry the driver. */
+function loadDriver(): Promise<MysqlDriver> {
+  driver ??= import("mysql2/promise").then((mod) => (mod as { default?: MysqlDriver }).default ?? mod);
+  return driver;
+}
+
+async function openConnection(config: MysqlConfig): Promise<Connection> {
+  const mysql = await loadDriver();
   return mysql.createConnection({
     host: config.host,
     port: config.port,

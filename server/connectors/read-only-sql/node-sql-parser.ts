@@ -6,13 +6,28 @@
  * since only SQL that was seen to be one SELECT runs. What makes a model read-only is still the server
  * (one statement per request, a READ ONLY transaction where the database has one, the user's rights).
  */
-// A CommonJS package: Node's ESM loader offers its exports only on the default import.
-import nodeSqlParser from "node-sql-parser";
+import type { Parser } from "node-sql-parser";
 import { ReadOnlyViolationError } from "../errors";
 
 export type SqlDialect = "mysql" | "snowflake" | "bigquery";
 
-const PARSER_DATABASES: Record<SqlDialect, string[]> = {
+type ParserModule = typeof import("node-sql-parser/build/mysql.js");
+
+/**
+ * One grammar per database, each from the package's single-dialect build and loaded on first use: the
+ * package's main file holds every grammar it knows, which costs each process tens of megabytes.
+ * Literal paths, so the bundler sees each one.
+ */
+const PARSER_BUILDS = {
+  MariaDB: () => import("node-sql-parser/build/mariadb.js"),
+  MySQL: () => import("node-sql-parser/build/mysql.js"),
+  Snowflake: () => import("node-sql-parser/build/snowflake.js"),
+  BigQuery: () => import("node-sql-parser/build/bigquery.js"),
+} satisfies Record<string, () => Promise<ParserModule>>;
+
+type ParserDatabase = keyof typeof PARSER_BUILDS;
+
+const PARSER_DATABASES: Record<SqlDialect, ParserDatabase[]> = {
   // MariaDB's grammar first, then MySQL's (it knows LOCK IN SHARE MODE): the server is one or the other.
   mysql: ["MariaDB", "MySQL"],
   snowflake: ["Snowflake"],
@@ -52,7 +67,17 @@ const STATEMENT_TYPES = new Set([
 /** Functions that reach outside the query (the server's files, the operating system). */
 const OUTSIDE_QUERY_FUNCTIONS = new Set(["load_file", "sys_exec", "sys_eval"]);
 
-const parser = new nodeSqlParser.Parser();
+const parsers = new Map<ParserDatabase, Promise<Parser>>();
+
+function loadParser(database: ParserDatabase): Promise<Parser> {
+  let parser = parsers.get(database);
+  if (!parser) {
+    // CommonJS builds: Node's ESM loader offers their exports only on the default import.
+    parser = PARSER_BUILDS[database]().then((mod) => new ((mod as { default?: ParserModule }).default ?? mod).Parser());
+    parsers.set(database, parser);
+  }
+  return parser;
+}
 
 function refuse(reason: string): never {
   throw new ReadOnlyViolationError(`Models are read-only: ${reason}`);
@@ -97,12 +122,13 @@ function refuseAmbiguousMysqlText(sql: string): void {
   }
 }
 
-function parseAll(sql: string, dialect: SqlDialect): { statements: unknown[]; database: string } {
+async function parseAll(sql: string, dialect: SqlDialect): Promise<{ statements: unknown[]; parser: Parser; database: string }> {
   let lastError: unknown;
   for (const database of PARSER_DATABASES[dialect]) {
+    const parser = await loadParser(database);
     try {
       const ast = parser.astify(sql, { database });
-      return { statements: Array.isArray(ast) ? ast : [ast], database };
+      return { statements: Array.isArray(ast) ? ast : [ast], parser, database };
     } catch (error) {
       lastError = error;
     }
@@ -118,18 +144,18 @@ function parseAll(sql: string, dialect: SqlDialect): { statements: unknown[]; da
  * Returns the one SELECT / WITH … SELECT of `sql` without a trailing semicolon, ready to be wrapped as
  * a subquery; throws ReadOnlyViolationError for anything else.
  */
-export function checkModelSql(sql: string, dialect: SqlDialect): string {
+export async function checkModelSql(sql: string, dialect: SqlDialect): Promise<string> {
   const text = sql.trim();
   if (!text) refuse("the query is empty. Write one SELECT or WITH statement.");
   if (dialect === "mysql") refuseAmbiguousMysqlText(text);
-  const parsed = parseAll(text, dialect);
+  const parsed = await parseAll(text, dialect);
   const statements = parsed.statements.filter((s) => s !== null && s !== undefined);
   if (statements.length === 0) refuse("the query is empty. Write one SELECT or WITH statement.");
   if (statements.length > 1) refuse(`a model is one statement, and this query has ${statements.length}. Remove everything after the first ';'.`);
   const type = (statements[0] as { type?: unknown }).type;
   if (type !== "select") refuse(`only SELECT or WITH … SELECT queries are allowed, and this one is ${String(type ?? "something else").toUpperCase()}.`);
   inspect(statements[0]);
-  return dropFinalSemicolon(text, parsed.database, statements[0]);
+  return dropFinalSemicolon(text, parsed, statements[0]);
 }
 
 /**
@@ -137,7 +163,7 @@ export function checkModelSql(sql: string, dialect: SqlDialect): string {
  * is wrapped in. The parser decides which `;` that is: the text before it must read as the same
  * single statement.
  */
-function dropFinalSemicolon(text: string, database: string, statement: unknown): string {
+function dropFinalSemicolon(text: string, { parser, database }: { parser: Parser; database: string }, statement: unknown): string {
   const expected = JSON.stringify(statement);
   let end = text.length;
   for (let tries = 0; tries < 20; tries++) {

@@ -4,8 +4,16 @@
  * friendly first line that explains a refusal; what makes a model read-only is the session: one
  * statement per protocol message inside a READ ONLY transaction (see postgres/session.ts).
  */
-import { parse } from "libpg-query";
+import type { ParseResult } from "libpg-query";
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
+
+let parser: Promise<typeof import("libpg-query")> | undefined;
+
+/** PostgreSQL's parser (a WebAssembly build) is loaded on the first SQL model, not with every connector. */
+function loadParser(): Promise<typeof import("libpg-query")> {
+  parser ??= import("libpg-query");
+  return parser;
+}
 
 /** Statements that change data, wherever they appear (a WITH … AS (INSERT … RETURNING) is one). */
 const WRITE_NODES: Record<string, string> = { InsertStmt: "INSERT", UpdateStmt: "UPDATE", DeleteStmt: "DELETE", MergeStmt: "MERGE" };
@@ -76,7 +84,8 @@ function inspect(node: unknown): void {
  */
 export async function checkPostgresModelSql(sql: string): Promise<string> {
   if (!sql.trim()) refuse("the query is empty. Write one SELECT or WITH statement.");
-  let tree: Awaited<ReturnType<typeof parse>>;
+  const { parse } = await loadParser();
+  let tree: ParseResult;
   try {
     tree = await parse(sql);
   } catch (error) {

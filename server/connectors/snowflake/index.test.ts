@@ -83,39 +83,39 @@ describe("snowflake config", () => {
 describe("snowflake SQL", () => {
   const table = { type: "table" as const, schema: "PUBLIC", table: 'Odd "name"' };
 
-  it("builds keyset pages with an inclusive, bound `after`", () => {
-    expect(buildReadPageSql({ model: table, keyColumn: "ID", limit: 500 })).toEqual({
+  it("builds keyset pages with an inclusive, bound `after`", async () => {
+    expect(await buildReadPageSql({ model: table, keyColumn: "ID", limit: 500 })).toEqual({
       sqlText: 'SELECT * FROM "PUBLIC"."Odd ""name""" AS m WHERE m."ID" IS NOT NULL ORDER BY m."ID" LIMIT 500',
       binds: [],
     });
-    expect(buildReadPageSql({ model: table, keyColumn: "ID", limit: 10.7, after: 42 })).toEqual({
+    expect(await buildReadPageSql({ model: table, keyColumn: "ID", limit: 10.7, after: 42 })).toEqual({
       sqlText: 'SELECT * FROM "PUBLIC"."Odd ""name""" AS m WHERE m."ID" IS NOT NULL AND m."ID" >= ? ORDER BY m."ID" LIMIT 10',
       binds: [42],
     });
     const at = new Date("2024-01-02T03:04:05.000Z");
-    expect(buildReadPageSql({ model: table, keyColumn: "AT", limit: 1, after: at }).binds).toEqual(["2024-01-02T03:04:05.000Z"]);
+    expect((await buildReadPageSql({ model: table, keyColumn: "AT", limit: 1, after: at })).binds).toEqual(["2024-01-02T03:04:05.000Z"]);
   });
 
-  it("adds a bound `since` condition for incremental reads, after the keyset one", () => {
+  it("adds a bound `since` condition for incremental reads, after the keyset one", async () => {
     const since = { column: 'Updated "at"', value: new Date("2024-01-02T03:04:05.000Z") };
-    expect(buildReadPageSql({ model: table, keyColumn: "ID", limit: 10, after: 42, since })).toEqual({
+    expect(await buildReadPageSql({ model: table, keyColumn: "ID", limit: 10, after: 42, since })).toEqual({
       sqlText: 'SELECT * FROM "PUBLIC"."Odd ""name""" AS m WHERE m."ID" IS NOT NULL AND m."ID" >= ? AND m."Updated ""at""" > ? ORDER BY m."ID" LIMIT 10',
       binds: [42, "2024-01-02T03:04:05.000Z"],
     });
-    expect(buildReadPageSql({ model: table, keyColumn: "ID", limit: 10, since: { column: "SEQ", value: 7 } }).binds).toEqual([7]);
+    expect((await buildReadPageSql({ model: table, keyColumn: "ID", limit: 10, since: { column: "SEQ", value: 7 } })).binds).toEqual([7]);
   });
 
-  it("wraps a SQL model after the parser's check, on lines of its own so a trailing comment ends there", () => {
+  it("wraps a SQL model after the parser's check, on lines of its own so a trailing comment ends there", async () => {
     const model = { type: "sql" as const, sql: "select id, email from users -- comment\n;" };
-    expect(buildCountSql({ model }).sqlText).toBe('SELECT COUNT(*) AS "N" FROM (\nselect id, email from users -- comment\n) AS m');
-    expect(buildDescribeSql(model).sqlText).toBe("SELECT * FROM (\nselect id, email from users -- comment\n) AS m LIMIT 0");
-    expect(buildNullKeyRowsSql({ model, keyColumn: "ID", limit: 5 }).sqlText).toBe(
+    expect((await buildCountSql({ model })).sqlText).toBe('SELECT COUNT(*) AS "N" FROM (\nselect id, email from users -- comment\n) AS m');
+    expect((await buildDescribeSql(model)).sqlText).toBe("SELECT * FROM (\nselect id, email from users -- comment\n) AS m LIMIT 0");
+    expect((await buildNullKeyRowsSql({ model, keyColumn: "ID", limit: 5 })).sqlText).toBe(
       'SELECT * FROM (\nselect id, email from users -- comment\n) AS m WHERE m."ID" IS NULL LIMIT 5',
     );
     for (const sql of ["delete from users", "select 1; drop table users", "select 1 as a) as m; drop table users; select * from (select 1", "create table t as select 1 as a"]) {
-      expect(() => buildReadPageSql({ model: { type: "sql", sql }, keyColumn: "ID", limit: 1 })).toThrow(/^Models are read-only: /);
+      await expect(buildReadPageSql({ model: { type: "sql", sql }, keyColumn: "ID", limit: 1 })).rejects.toThrow(/^Models are read-only: /);
     }
-    expect(() => buildCountSql({ model: { type: "sql", sql: "select 1; drop table users" } })).toThrow(ReadOnlyViolationError);
+    await expect(buildCountSql({ model: { type: "sql", sql: "select 1; drop table users" } })).rejects.toThrow(ReadOnlyViolationError);
   });
 
   it("refuses a write statement before connecting", async () => {

@@ -206,12 +206,12 @@ export function createSnowflakeConnector(overrides: Partial<SessionOptions> = {}
 
     async describeModel({ config, model, signal }) {
       if (model.type === "table") return withSession(config, (session) => describeTable(session, config, model));
-      const sql = buildDescribeSql(model);
+      const sql = await buildDescribeSql(model);
       return withSession(config, async (session) => toColumns((await session.query(sql, signal)).columns));
     },
 
     async preview({ config, model, limit, signal }) {
-      const sql = buildPreviewSql({ model, limit });
+      const sql = await buildPreviewSql({ model, limit });
       return withSession(config, async (session) => {
         const result = await session.query(sql, signal);
         return { columns: toColumns(result.columns), rows: result.rows };
@@ -219,18 +219,18 @@ export function createSnowflakeConnector(overrides: Partial<SessionOptions> = {}
     },
 
     async countRows({ config, model, signal }) {
-      const sql = buildCountSql({ model });
+      const sql = await buildCountSql({ model });
       return withSession(config, async (session) => Number((await session.query(sql, signal)).rows[0]?.N ?? 0));
     },
 
     async readPage({ config, model, keyColumn, after, since, limit, signal }) {
-      const sql = buildReadPageSql({ model, keyColumn, after, since, limit });
+      const sql = await buildReadPageSql({ model, keyColumn, after, since, limit });
       return withSession(config, async (session) => (await session.query(sql, signal)).rows);
     },
 
     async readNullKeyRows({ config, model, keyColumn, limit, signal }) {
-      const rowsSql = buildNullKeyRowsSql({ model, keyColumn, limit });
-      const countSql = buildCountSql({ model, nullKeyColumn: keyColumn });
+      const rowsSql = await buildNullKeyRowsSql({ model, keyColumn, limit });
+      const countSql = await buildCountSql({ model, nullKeyColumn: keyColumn });
       return withSession(config, async (session) => {
         const rows = (await session.query(rowsSql, signal)).rows;
         const total = Number((await session.query(countSql, signal)).rows[0]?.N ?? 0);

@@ -15,9 +15,9 @@ export function quoteIdentifier(name: string): string {
  * The model as a FROM item aliased `m`. A SQL model is checked by the parser first, then wrapped on
  * lines of its own so a trailing comment cannot swallow the rest of the statement.
  */
-export function buildModelSource(model: ModelQuery): string {
+export async function buildModelSource(model: ModelQuery): Promise<string> {
   if (model.type === "table") return `${quoteIdentifier(model.schema)}.${quoteIdentifier(model.table)} AS m`;
-  return `(\n${checkModelSql(model.sql, "snowflake")}\n) AS m`;
+  return `(\n${await checkModelSql(model.sql, "snowflake")}\n) AS m`;
 }
 
 function toLimit(limit: number): number {
@@ -33,12 +33,12 @@ export function toKeyBind(value: unknown): string | number | boolean {
   return String(value);
 }
 
-export function buildReadPageSql(p: { model: ModelQuery; keyColumn: string; after?: unknown; since?: { column: string; value: unknown }; limit: number }): BoundSql {
+export async function buildReadPageSql(p: { model: ModelQuery; keyColumn: string; after?: unknown; since?: { column: string; value: unknown }; limit: number }): Promise<BoundSql> {
   const key = `m.${quoteIdentifier(p.keyColumn)}`;
   const hasAfter = p.after !== undefined && p.after !== null;
   const since = buildSinceCondition(p.since);
   return {
-    sqlText: `SELECT * FROM ${buildModelSource(p.model)} WHERE ${key} IS NOT NULL${hasAfter ? ` AND ${key} >= ?` : ""}${since.sql} ORDER BY ${key} LIMIT ${toLimit(p.limit)}`,
+    sqlText: `SELECT * FROM ${await buildModelSource(p.model)} WHERE ${key} IS NOT NULL${hasAfter ? ` AND ${key} >= ?` : ""}${since.sql} ORDER BY ${key} LIMIT ${toLimit(p.limit)}`,
     binds: [...(hasAfter ? [toKeyBind(p.after)] : []), ...since.binds],
   };
 }
@@ -49,23 +49,23 @@ function buildSinceCondition(since: { column: string; value: unknown } | undefin
   return { sql: ` AND m.${quoteIdentifier(since.column)} > ?`, binds: [toKeyBind(since.value)] };
 }
 
-export function buildPreviewSql(p: { model: ModelQuery; limit: number }): BoundSql {
-  return { sqlText: `SELECT * FROM ${buildModelSource(p.model)} LIMIT ${toLimit(p.limit)}`, binds: [] };
+export async function buildPreviewSql(p: { model: ModelQuery; limit: number }): Promise<BoundSql> {
+  return { sqlText: `SELECT * FROM ${await buildModelSource(p.model)} LIMIT ${toLimit(p.limit)}`, binds: [] };
 }
 
 /** Zero rows: Snowflake still reports the result's columns, so a SQL model is described without reading it. */
-export function buildDescribeSql(model: ModelQuery): BoundSql {
+export async function buildDescribeSql(model: ModelQuery): Promise<BoundSql> {
   return buildPreviewSql({ model, limit: 0 });
 }
 
-export function buildCountSql(p: { model: ModelQuery; nullKeyColumn?: string }): BoundSql {
+export async function buildCountSql(p: { model: ModelQuery; nullKeyColumn?: string }): Promise<BoundSql> {
   const where = p.nullKeyColumn ? ` WHERE m.${quoteIdentifier(p.nullKeyColumn)} IS NULL` : "";
-  return { sqlText: `SELECT COUNT(*) AS "N" FROM ${buildModelSource(p.model)}${where}`, binds: [] };
+  return { sqlText: `SELECT COUNT(*) AS "N" FROM ${await buildModelSource(p.model)}${where}`, binds: [] };
 }
 
-export function buildNullKeyRowsSql(p: { model: ModelQuery; keyColumn: string; limit: number }): BoundSql {
+export async function buildNullKeyRowsSql(p: { model: ModelQuery; keyColumn: string; limit: number }): Promise<BoundSql> {
   return {
-    sqlText: `SELECT * FROM ${buildModelSource(p.model)} WHERE m.${quoteIdentifier(p.keyColumn)} IS NULL LIMIT ${toLimit(p.limit)}`,
+    sqlText: `SELECT * FROM ${await buildModelSource(p.model)} WHERE m.${quoteIdentifier(p.keyColumn)} IS NULL LIMIT ${toLimit(p.limit)}`,
     binds: [],
   };
 }
