@@ -5,6 +5,7 @@
 import type { Connection, FieldPacket } from "mysql2/promise";
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
 import { toNetworkError } from "../network-errors";
+import { keepSession, withSession, type KeptSession, type SqlSession } from "../read-only-session";
 import { isTransientMysqlErrno } from "../transient-errors";
 import type { MysqlConfig } from "./config";
 
@@ -143,7 +144,7 @@ async function killQuery(config: MysqlConfig, threadId: number): Promise<void> {
 export type MysqlQuery = (sql: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[]; fields: FieldPacket[] }>;
 
 /** An open read-only session: raw (untranslated) statements until `close`, which rolls back and disconnects. */
-type OpenSession = { query: MysqlQuery; close(): Promise<void> };
+type OpenSession = SqlSession<MysqlQuery>;
 
 async function openSession(config: MysqlConfig, options: { timeoutMs: number; signal?: AbortSignal }): Promise<OpenSession> {
   options.signal?.throwIfAborted();
@@ -186,49 +187,18 @@ async function openSession(config: MysqlConfig, options: { timeoutMs: number; si
   };
 }
 
-export async function withReadOnlySession<T>(
-  config: MysqlConfig,
-  options: { timeoutMs: number; signal?: AbortSignal },
-  work: (query: MysqlQuery) => Promise<T>,
-): Promise<T> {
-  let session: OpenSession | undefined;
-  try {
-    session = await openSession(config, options);
-    const result = await work(session.query);
-    const closing = session;
-    session = undefined;
-    await closing.close();
-    return result;
-  } catch (error) {
-    await session?.close().catch(() => undefined);
-    options.signal?.throwIfAborted();
-    throw translateMysqlError(error, config, options.timeoutMs);
-  }
+export function withReadOnlySession<T>(config: MysqlConfig, options: { timeoutMs: number; signal?: AbortSignal }, work: (query: MysqlQuery) => Promise<T>): Promise<T> {
+  return withSession(sessionDriver(config, options), work);
 }
 
 /**
  * A session kept open across calls (a run step's pages): one connection and one READ ONLY transaction
  * whose time limit bounds each statement. Errors come out translated, as from withReadOnlySession.
  */
-export async function openReadOnlySession(
-  config: MysqlConfig,
-  options: { timeoutMs: number; signal?: AbortSignal },
-): Promise<{ run<T>(work: (query: MysqlQuery) => Promise<T>): Promise<T>; close(): Promise<void> }> {
-  const translate = (error: unknown) => {
-    options.signal?.throwIfAborted();
-    return translateMysqlError(error, config, options.timeoutMs);
-  };
-  const session = await openSession(config, options).catch((error: unknown) => {
-    throw translate(error);
-  });
-  return {
-    async run(work) {
-      try {
-        return await work(session.query);
-      } catch (error) {
-        throw translate(error);
-      }
-    },
-    close: () => session.close().catch(() => undefined),
-  };
+export function openReadOnlySession(config: MysqlConfig, options: { timeoutMs: number; signal?: AbortSignal }): Promise<KeptSession<MysqlQuery>> {
+  return keepSession(sessionDriver(config, options));
+}
+
+function sessionDriver(config: MysqlConfig, options: { timeoutMs: number; signal?: AbortSignal }) {
+  return { open: () => openSession(config, options), translate: (error: unknown) => translateMysqlError(error, config, options.timeoutMs), signal: options.signal };
 }

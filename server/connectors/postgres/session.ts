@@ -6,6 +6,7 @@
 import pg from "pg";
 import { ReadOnlyViolationError, SourceQueryError } from "../errors";
 import { toNetworkError } from "../network-errors";
+import { keepSession, withSession, type KeptSession, type SqlSession } from "../read-only-session";
 import { isTransientSqlState } from "../transient-errors";
 import type { PostgresConfig } from "./config";
 
@@ -140,7 +141,7 @@ async function cancelBackend(config: PostgresConfig, pid: number): Promise<void>
 export type PostgresQuery = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
 
 /** An open read-only session: raw (untranslated) statements until `close`, which rolls back and disconnects. */
-type OpenSession = { query: PostgresQuery; close(): Promise<void> };
+type OpenSession = SqlSession<PostgresQuery>;
 
 async function openSession(config: PostgresConfig, options: { timeoutMs: number; signal?: AbortSignal }): Promise<OpenSession> {
   options.signal?.throwIfAborted();
@@ -181,49 +182,18 @@ async function openSession(config: PostgresConfig, options: { timeoutMs: number;
   };
 }
 
-export async function withReadOnlySession<T>(
-  config: PostgresConfig,
-  options: { timeoutMs: number; signal?: AbortSignal },
-  work: (query: PostgresQuery) => Promise<T>,
-): Promise<T> {
-  let session: OpenSession | undefined;
-  try {
-    session = await openSession(config, options);
-    const result = await work(session.query);
-    const closing = session;
-    session = undefined;
-    await closing.close();
-    return result;
-  } catch (error) {
-    await session?.close().catch(() => undefined);
-    options.signal?.throwIfAborted();
-    throw translatePostgresError(error, config, options.timeoutMs);
-  }
+export function withReadOnlySession<T>(config: PostgresConfig, options: { timeoutMs: number; signal?: AbortSignal }, work: (query: PostgresQuery) => Promise<T>): Promise<T> {
+  return withSession(sessionDriver(config, options), work);
 }
 
 /**
  * A session kept open across calls (a run step's pages): one connection and one READ ONLY transaction
  * whose statement timeout bounds each statement. Errors come out translated, as from withReadOnlySession.
  */
-export async function openReadOnlySession(
-  config: PostgresConfig,
-  options: { timeoutMs: number; signal?: AbortSignal },
-): Promise<{ run<T>(work: (query: PostgresQuery) => Promise<T>): Promise<T>; close(): Promise<void> }> {
-  const translate = (error: unknown) => {
-    options.signal?.throwIfAborted();
-    return translatePostgresError(error, config, options.timeoutMs);
-  };
-  const session = await openSession(config, options).catch((error: unknown) => {
-    throw translate(error);
-  });
-  return {
-    async run(work) {
-      try {
-        return await work(session.query);
-      } catch (error) {
-        throw translate(error);
-      }
-    },
-    close: () => session.close().catch(() => undefined),
-  };
+export function openReadOnlySession(config: PostgresConfig, options: { timeoutMs: number; signal?: AbortSignal }): Promise<KeptSession<PostgresQuery>> {
+  return keepSession(sessionDriver(config, options));
+}
+
+function sessionDriver(config: PostgresConfig, options: { timeoutMs: number; signal?: AbortSignal }) {
+  return { open: () => openSession(config, options), translate: (error: unknown) => translatePostgresError(error, config, options.timeoutMs), signal: options.signal };
 }
