@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { env } from "~/env.js";
 import { DestinationRequestError } from "../errors";
+import { buildRequestHeaders } from "../request-headers";
 import { isTransientHttpStatus } from "../transient-errors";
 import type {
   Behavior,
@@ -177,12 +178,8 @@ function describeAuthFailure(config: ClevertapConfig): string {
   return `CleverTap rejected the Account ID or Passcode for region ${REGIONS[config.region].short} (${config.region})`;
 }
 
-function buildHeaders(config: ClevertapConfig): Record<string, string> {
-  return {
-    "X-CleverTap-Account-Id": config.accountId,
-    "X-CleverTap-Passcode": config.passcode,
-    "Content-Type": "application/json",
-  };
+function buildHeaders(config: ClevertapConfig): Headers {
+  return buildRequestHeaders({ "X-CleverTap-Account-Id": config.accountId, "X-CleverTap-Passcode": config.passcode, "Content-Type": "application/json" }, "CleverTap");
 }
 
 function combineSignals(timeoutMs: number, signal?: AbortSignal): AbortSignal {
@@ -197,10 +194,11 @@ async function requestClevertap(
   init: { method: string; body?: string; timeoutMs: number; signal?: AbortSignal },
 ): Promise<Response> {
   const host = describeHost(config.region);
+  const headers = buildHeaders(config);
   try {
     return await fetch(`${resolveClevertapApiBase(config.region)}${path}`, {
       method: init.method,
-      headers: buildHeaders(config),
+      headers,
       body: init.body,
       signal: combineSignals(init.timeoutMs, init.signal),
     });

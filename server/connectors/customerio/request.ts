@@ -1,5 +1,6 @@
 /** HTTP calls to Customer.io: timeouts, auth headers and the mapping of failures to DestinationRequestError. */
 import { DestinationRequestError } from "../errors";
+import { buildRequestHeaders } from "../request-headers";
 import { isTransientHttpStatus } from "../transient-errors";
 import type { CustomerioConfig } from "./config";
 
@@ -38,14 +39,14 @@ export async function sendRequest(p: {
   const host = hostOf(p.url);
   const timeout = AbortSignal.timeout(p.timeoutMs);
   const signal = p.signal ? AbortSignal.any([p.signal, timeout]) : timeout;
+  const headers = buildRequestHeaders(
+    { Authorization: p.authorization, Accept: "application/json", ...(p.body !== undefined ? { "Content-Type": "application/json" } : {}) },
+    "Customer.io",
+  );
   try {
     const response = await fetch(p.url, {
       method: p.method,
-      headers: {
-        Authorization: p.authorization,
-        Accept: "application/json",
-        ...(p.body !== undefined ? { "Content-Type": "application/json" } : {}),
-      },
+      headers,
       body: p.body,
       redirect: "manual",
       signal,
