@@ -111,12 +111,24 @@ test("a dry run shows exactly what the run then sends, sends nothing itself, and
     await panel.getByRole("button", { name: "Dry run" }).click();
     const pageRows = await readShownRows(page);
     expect(pageRows).toEqual(formRows);
+    // Each part of the check is held back a moment, so its live progress can be seen.
+    const isCheckPart = (url: URL) => url.pathname.includes("sync.checkWholeModel");
+    await page.route(isCheckPart, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
     await panel.getByRole("button", { name: "Check the whole model" }).click();
+    await expect(page.getByRole("progressbar", { name: "Whole-model check" })).toBeVisible();
+    await expect(panel.getByRole("button", { name: "Stop the check" })).toBeVisible();
+    await screenshot(page, "whole-model-progress-1280");
     const groups = page.getByTestId("dry-run-group");
     await expect(groups).toHaveCount(1, { timeout: 60_000 });
     await expect(groups.first()).toContainText(`2 rows: Phone ${PHONE_REASON}`);
     await expect(groups.first()).toContainText("e.g. dr-04, dr-09");
     await expect(page.getByTestId("dry-run-whole-model")).toContainText(`2 rows of ${USERS} would be invalid`);
+    await expect(page.getByRole("progressbar", { name: "Whole-model check" })).toHaveCount(0);
+    await expect(panel.getByRole("button", { name: "Check the whole model" })).toBeVisible();
+    await page.unroute(isCheckPart);
     expect((await receivedRecords()).records).toEqual([]);
     await screenshot(page, "sync-page-1280");
     await page.setViewportSize({ width: 390, height: 844 });

@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import { FlaskConical, ListChecks } from "lucide-react";
+import { FlaskConical, ListChecks, Square } from "lucide-react";
 import { useTRPC } from "~/components/providers/trpc-react-provider";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
@@ -10,6 +10,7 @@ import { Button } from "~/components/ui/button";
 import { Spinner } from "~/components/ui/spinner";
 import { useWorkspace } from "~/components/workspace/workspace-context";
 import type { AppRouter } from "~/server/api/root";
+import { useWholeModelCheck, WholeModelProgress, type WholeModelTally } from "./whole-model-check";
 
 type DryRunInput = inferRouterInputs<AppRouter>["sync"]["dryRun"];
 type DryRunOutput = inferRouterOutputs<AppRouter>["sync"]["dryRun"];
@@ -113,13 +114,15 @@ function SampleTable({ result }: { result: DryRunOutput }) {
   );
 }
 
-function WholeModelResult({ result }: { result: NonNullable<DryRunOutput["wholeModel"]> }) {
+/** The check's counts: final, stopped part-way, or (`running`) the parts so far. */
+function WholeModelResult({ result, running = false }: { result: WholeModelTally; running?: boolean }) {
   const checked = result.totalRows !== null && !result.complete ? `${number.format(result.rowsChecked)} of ${number.format(result.totalRows)}` : number.format(result.rowsChecked);
+  if (running && result.invalidRows === 0) return null;
   return (
-    <div className="space-y-3" data-testid="dry-run-whole-model">
-      {!result.complete ? (
-        <Alert tone="warning" title="Stopped at the time limit">
-          The check reads for at most a minute and stopped after {checked} rows. The counts below are for those rows.
+    <div className="space-y-3" data-testid={running ? "dry-run-whole-model-so-far" : "dry-run-whole-model"}>
+      {!running && !result.complete ? (
+        <Alert tone="warning" title="Stopped before the end of the model">
+          {result.stopped ? "You stopped the check" : "The check stopped"} after {checked} rows. The counts below are for those rows only.
         </Alert>
       ) : null}
       {result.invalidRows === 0 ? (
@@ -154,14 +157,14 @@ export function DryRunPanel({ getTarget, description }: { getTarget: () => DryRu
   const trpc = useTRPC();
   const workspace = useWorkspace();
   const sample = useMutation(trpc.sync.dryRun.mutationOptions());
-  const wholeModel = useMutation(trpc.sync.dryRun.mutationOptions());
+  const { check, start: startCheck, stop: stopCheck } = useWholeModelCheck();
+  const checking = check.status === "running";
 
   const start = (whole: boolean) => {
     const target = getTarget();
     if (!target) return;
-    const input: DryRunInput = { ...target, workspaceId: workspace.id, wholeModel: whole };
-    if (whole) wholeModel.mutate(input);
-    else sample.mutate(input);
+    if (whole) void startCheck(target);
+    else sample.mutate({ ...target, workspaceId: workspace.id, wholeModel: false } satisfies DryRunInput);
   };
 
   return (
@@ -172,9 +175,15 @@ export function DryRunPanel({ getTarget, description }: { getTarget: () => DryRu
           <Button variant="secondary" onClick={() => start(false)} isLoading={sample.isPending}>
             {sample.isPending ? null : <FlaskConical className="h-4 w-4" aria-hidden />} Dry run
           </Button>
-          <Button variant="secondary" onClick={() => start(true)} isLoading={wholeModel.isPending}>
-            {wholeModel.isPending ? null : <ListChecks className="h-4 w-4" aria-hidden />} Check the whole model
-          </Button>
+          {checking ? (
+            <Button variant="secondary" onClick={stopCheck} disabled={check.stopping}>
+              <Square className="h-4 w-4" aria-hidden /> {check.stopping ? "Stopping…" : "Stop the check"}
+            </Button>
+          ) : (
+            <Button variant="secondary" onClick={() => start(true)}>
+              <ListChecks className="h-4 w-4" aria-hidden /> Check the whole model
+            </Button>
+          )}
         </div>
       </div>
       <div aria-live="polite" className="space-y-4">
@@ -187,14 +196,21 @@ export function DryRunPanel({ getTarget, description }: { getTarget: () => DryRu
         ) : sample.data ? (
           <SampleTable result={sample.data} />
         ) : null}
-        {wholeModel.isPending ? (
-          <p className="flex items-center gap-2 text-sm text-slate-500">
-            <Spinner className="h-4 w-4" /> Checking every row of the model, page by page. This can take up to a minute; nothing is sent.
-          </p>
-        ) : wholeModel.error ? (
-          <Alert title="The whole-model check did not work">{wholeModel.error.message}</Alert>
-        ) : wholeModel.data?.wholeModel ? (
-          <WholeModelResult result={wholeModel.data.wholeModel} />
+        {check.status === "running" ? (
+          <div className="space-y-3">
+            <p className="flex items-center gap-2 text-sm text-slate-500">
+              <Spinner className="h-4 w-4" /> Checking every row of the model, page by page; nothing is sent.
+            </p>
+            <WholeModelProgress tally={check.tally} />
+            <WholeModelResult result={check.tally} running />
+          </div>
+        ) : check.status === "error" ? (
+          <Alert title="The whole-model check did not work">
+            {check.message}
+            {check.tally.rowsChecked > 0 ? ` (after ${number.format(check.tally.rowsChecked)} rows)` : ""}
+          </Alert>
+        ) : check.status === "done" ? (
+          <WholeModelResult result={check.tally} />
         ) : null}
       </div>
     </div>

@@ -18,7 +18,7 @@ import { createConnection } from "~/server/services/connections/create-connectio
 import { signUpUser } from "~/server/services/users/sign-up-user";
 import { createWorkspace } from "~/server/services/workspaces/create-workspace";
 import { createSync } from "~/server/services/syncs/create-sync";
-import { dryRunSync } from "~/server/services/syncs/dry-run-sync";
+import { checkWholeModelPart, dryRunSync } from "~/server/services/syncs/dry-run-sync";
 
 type Sim = { url: string; close(): Promise<void> };
 let clevertap: Sim;
@@ -126,6 +126,37 @@ describe("dry run", () => {
       { field: "user_id", reason: "sync key column user_id is null", rows: 2, exampleKeys: [] },
       { field: "user_id", reason: "duplicate sync key in column user_id: only the first row with this key in key order is synced", rows: 1, exampleKeys: ["u-0003"] },
     ]);
+  });
+
+  it("checks the whole model in parts that add up to the one-pass count, a duplicate across two parts included", async () => {
+    const { wholeModel: onePass } = await dryRunSync({ workspaceId, target: { definition: definition() }, wholeModel: true });
+    // Parts of one 3-row page: u-0003 is row 3 of the first part and row 1 of the second.
+    const rows = new Map<string, number>();
+    let after: string | undefined;
+    let parts = 0;
+    let totalRows: number | null = null;
+    let rowsChecked = 0;
+    let invalidRows = 0;
+    for (;;) {
+      const part = await checkWholeModelPart({ workspaceId, target: { definition: definition() }, after, partMs: 0, pageSize: 3 });
+      parts += 1;
+      if (parts === 1) totalRows = part.totalRows;
+      else expect(part.totalRows).toBeNull();
+      rowsChecked += part.rowsChecked;
+      invalidRows += part.invalidRows;
+      for (const group of part.groups) rows.set(`${group.field}: ${group.reason}`, (rows.get(`${group.field}: ${group.reason}`) ?? 0) + group.rows);
+      if (part.nextCursor === null) {
+        expect(part.complete).toBe(true);
+        break;
+      }
+      expect(part.complete).toBe(false);
+      after = part.nextCursor;
+    }
+    expect(parts).toBeGreaterThan(300);
+    expect({ totalRows, rowsChecked, invalidRows }).toEqual({ totalRows: onePass!.totalRows, rowsChecked: onePass!.rowsChecked, invalidRows: onePass!.invalidRows });
+    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(onePass!.groups.map((g) => [`${g.field}: ${g.reason}`, g.rows])));
+
+    await expect(checkWholeModelPart({ workspaceId, target: { definition: definition() }, after: "not a cursor" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
   it("shows of a saved sync exactly what its run sends, changes no state, then sees unchanged and updated rows", async () => {

@@ -9,7 +9,7 @@ import type { FieldProblem, OutRecord, Row } from "~/server/connectors/types";
 import { getDb } from "~/server/db/client";
 import { createRecordBuilder, formatKey, type RecordBuilder } from "./build-record";
 import { decideChange, duplicateKeyProblem, measureRecordSize, type RecordChange } from "./classify-record";
-import type { PageCursor } from "./cursor";
+import { encodeCursor, type PageCursor } from "./cursor";
 import { cursorAfter, isFirstRunSkippingRows, type SyncContext } from "./engine";
 import { hashPayload } from "./hash";
 import { lookupStates } from "./record-state";
@@ -49,8 +49,10 @@ export type InvalidRowCount = {
   groups: InvalidGroup[];
   /** False when the check stopped at its time limit before the end of the model. */
   complete: boolean;
-  /** The model's row count when the source can count cheaply. */
+  /** The model's row count when the source can count cheaply (counted on a check's first part only). */
   totalRows: number | null;
+  /** Where the next part starts (`after`), or null at the end of the model. */
+  nextCursor: string | null;
 };
 
 type Classified = { key: string; record: OutRecord } | { key: string; record?: undefined; problems: FieldProblem[] };
@@ -142,16 +144,19 @@ export function groupReason(reason: string): string {
 
 /**
  * Reads the whole model in keyset pages (one page in memory at a time) and counts the rows that would
- * be invalid, grouped by field and reason. Stops after `maxMs` with `complete: false`.
+ * be invalid, grouped by field and reason. Stops after `maxMs` with `complete: false` and the cursor to
+ * go on from: the browser checks a large model in parts of a few seconds, showing its progress, and
+ * `after` (that cursor) keeps the count of rows seen with the last key, so a duplicate key that spans
+ * two parts is still found.
  */
-export async function countInvalidRows(p: { context: SyncContext; pageSize?: number; maxMs?: number; signal?: AbortSignal }): Promise<InvalidRowCount> {
+export async function countInvalidRows(p: { context: SyncContext; after?: PageCursor | null; pageSize?: number; maxMs?: number; signal?: AbortSignal }): Promise<InvalidRowCount> {
   const { context, signal } = p;
   const { settings, source, sourceConfig } = context;
   const keyColumn = settings.syncKey.column;
   const pageSize = p.pageSize ?? WHOLE_MODEL_PAGE_SIZE;
   const deadline = Date.now() + (p.maxMs ?? WHOLE_MODEL_MAX_MS);
   const builder = await prepareBuilder(context, signal);
-  const totalRows = await source.countRows({ config: sourceConfig, model: settings.model, signal });
+  const totalRows = p.after ? null : await source.countRows({ config: sourceConfig, model: settings.model, signal });
 
   const groups = new Map<string, InvalidGroup>();
   const count = (key: string | null, problem: FieldProblem, rows = 1) => {
@@ -167,11 +172,12 @@ export async function countInvalidRows(p: { context: SyncContext; pageSize?: num
 
   // As in a run, duplicates are found within a page and, through the cursor, across a page boundary:
   // rows come in key order, so equal keys are adjacent and no set of every key is needed.
-  let cursor: PageCursor | null = null;
+  let cursor: PageCursor | null = p.after ?? null;
   let rowsChecked = 0;
   let invalidRows = 0;
   let complete = false;
-  while (Date.now() < deadline) {
+  // At least one page per call, so a part always moves the cursor on.
+  for (let first = true; first || Date.now() < deadline; first = false) {
     signal?.throwIfAborted();
     const limit = pageSize + (cursor?.seen ?? 0);
     const rows = await source.readPage({ config: sourceConfig, model: settings.model, keyColumn, after: cursor?.value, limit, signal });
@@ -198,5 +204,12 @@ export async function countInvalidRows(p: { context: SyncContext; pageSize?: num
       count(null, { field: keyColumn, reason: `sync key column ${keyColumn} is null` }, nullKeys.total);
     }
   }
-  return { rowsChecked, invalidRows, groups: [...groups.values()].sort((a, b) => b.rows - a.rows), complete, totalRows };
+  return {
+    rowsChecked,
+    invalidRows,
+    groups: [...groups.values()].sort((a, b) => b.rows - a.rows),
+    complete,
+    totalRows,
+    nextCursor: complete || cursor === null ? null : encodeCursor(cursor),
+  };
 }

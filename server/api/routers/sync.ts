@@ -3,7 +3,7 @@ import { createTRPCRouter, workspaceProcedure } from "~/server/api/trpc";
 import { ZModelQuery } from "~/server/sync/definition";
 import { createSync } from "~/server/services/syncs/create-sync";
 import { deleteSync } from "~/server/services/syncs/delete-sync";
-import { dryRunSync } from "~/server/services/syncs/dry-run-sync";
+import { checkWholeModelPart, dryRunSync } from "~/server/services/syncs/dry-run-sync";
 import { getSync } from "~/server/services/syncs/get-sync";
 import { RunStatus } from "~/server/db/generated/enums";
 import { listSyncs } from "~/server/services/syncs/list-syncs";
@@ -69,6 +69,22 @@ export const syncRouter = createTRPCRouter({
     .input(ZDryRunInput)
     .mutation(({ ctx, input }) =>
       dryRunSync({ workspaceId: ctx.workspace.id, target: "syncId" in input ? { syncId: input.syncId, definition: input.definition } : { definition: input.definition }, wholeModel: input.wholeModel }),
+    ),
+  // One part of "Check the whole model" (a few seconds of pages from `after`): reads, sends and writes nothing.
+  checkWholeModel: workspaceProcedure
+    .meta({ permission: "models.query" })
+    .input(
+      z.union([
+        z.object({ syncId: z.string(), definition: ZDefinitionBody.optional(), after: z.string().max(20_000).optional() }),
+        z.object({ definition: ZDefinitionBody, after: z.string().max(20_000).optional() }),
+      ]),
+    )
+    .mutation(({ ctx, input }) =>
+      checkWholeModelPart({
+        workspaceId: ctx.workspace.id,
+        target: "syncId" in input ? { syncId: input.syncId, definition: input.definition } : { definition: input.definition },
+        after: input.after,
+      }),
     ),
   suggestMappings: workspaceProcedure
     .meta({ permission: "models.query" })

@@ -94,9 +94,15 @@ export const ZDryRun = z
   })
   .meta({ id: "DryRun", description: "What the next run would send. Nothing was sent and no state changed." });
 
+function withoutCursor<T extends { nextCursor: string | null }>({ nextCursor: _next, ...rest }: T): Omit<T, "nextCursor"> {
+  return rest;
+}
+
 export function toPublicDryRun(result: DryRunResult): z.input<typeof ZDryRun> {
   return {
     ...result,
+    // The REST check is one call of up to 60 s; continuing from a cursor is the browser's.
+    wholeModel: result.wholeModel ? withoutCursor(result.wholeModel) : null,
     sample: {
       ...result.sample,
       rows: result.sample.rows.map((row) => ({ ...row, problems: row.problems.map((p) => ({ field: p.field ?? null, reason: p.reason, code: p.code ?? null })) })),
