@@ -19,7 +19,7 @@ test.describe.configure({ mode: "serial" });
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
 
 const SECRET = `Pass"c'o\\de-${randomBytes(4).toString("hex")}\nline2-${randomBytes(4).toString("hex")}?&=#/%2F é`;
-/** Customer.io's App API key, used only by read-back: fetch refuses it as a header and quotes it. */
+/** Customer.io's App API key, used only by read-back: it cannot travel in a header, and the error names the header only. */
 const APP_API_KEY = `app"k'e\\y-${randomBytes(4).toString("hex")}\nline2-${randomBytes(4).toString("hex")}&=é`;
 const STORED_PASSWORD = `stored-${randomBytes(8).toString("hex")}`;
 
@@ -145,7 +145,8 @@ test("a passcode with a newline and quotes never comes back: tRPC, REST, pages a
 
   const tested = await trpc(page, "connection.test", { workspaceId, connectionId: destinationId });
   answers.push({ where: "tRPC connection.test", text: tested.text });
-  expect(data(tested)).toMatchObject({ ok: false, message: expect.stringContaining("[redacted]") });
+  // A passcode that cannot travel in a header is refused before anything is sent, naming the header, never the value.
+  expect(data(tested)).toMatchObject({ ok: false, message: expect.stringContaining("cannot be sent in an HTTP header (X-CleverTap-Passcode") });
   const restTest = await rest("POST", `/api/v1/connections/${destinationId}/test`);
   answers.push({ where: "REST connection test", text: restTest.text });
 
@@ -172,7 +173,7 @@ test("a passcode with a newline and quotes never comes back: tRPC, REST, pages a
     .toMatch(/^(failed|succeeded|succeeded_with_invalid_rows|succeeded_with_rejections|cancelled)$/);
   answers.push({ where: "REST run", text: run.text });
   expect(run.json.status).toBe("failed");
-  expect(run.text).toContain("[redacted]");
+  expect(run.text).toContain("cannot be sent in an HTTP header (X-CleverTap-Passcode");
   answers.push({ where: "REST run errors", text: (await rest("GET", `/api/v1/runs/${runId}/errors`)).text });
   for (const procedure of ["syncRun.get", "syncRun.logs", "syncRun.errors"]) {
     answers.push({ where: `tRPC ${procedure}`, text: (await trpc(page, procedure, { workspaceId, runId })).text });
@@ -180,7 +181,7 @@ test("a passcode with a newline and quotes never comes back: tRPC, REST, pages a
   answers.push({ where: "tRPC connection.get", text: (await trpc(page, "connection.get", { workspaceId, connectionId: destinationId })).text });
 
   await page.goto(`/w/${slug}/syncs/${sync.json.id}/runs/${runId}`);
-  await expect(page.getByText(/redacted/).first()).toBeVisible();
+  await expect(page.getByText(/cannot be sent in an HTTP header/).first()).toBeVisible();
   answers.push({ where: "run page text", text: await page.locator("body").innerText() }, { where: "run page HTML", text: await page.content() });
   await page.goto(`/w/${slug}/connections/${destinationId}`);
   await expect(page.getByRole("heading", { name: "Awkward CleverTap", level: 1 })).toBeVisible();
@@ -206,12 +207,12 @@ test("a passcode with a newline and quotes never comes back: tRPC, REST, pages a
   let cioRun: { status: number; text: string; json: Json } = { status: 0, text: "", json: {} };
   await expect
     .poll(async () => ((cioRun = await rest("GET", `/api/v1/runs/${cioRunId}`)), cioRun.json.verification?.message ?? null), { timeout: 90_000, intervals: [500, 1000] })
-    .toContain("[redacted]");
+    .toContain("cannot be sent in an HTTP header (Authorization");
   expect(cioRun.json.status).toBe("succeeded");
   answers.push({ where: "REST run (Customer.io)", text: cioRun.text });
   answers.push({ where: "tRPC syncRun.logs (Customer.io)", text: (await trpc(page, "syncRun.logs", { workspaceId, runId: cioRunId })).text });
   await page.goto(`/w/${slug}/syncs/${cioSync.json.id}/runs/${cioRunId}`);
-  await expect(page.getByText(/redacted/).first()).toBeVisible();
+  await expect(page.getByText(/cannot be sent in an HTTP header/).first()).toBeVisible();
   answers.push({ where: "Customer.io run page text", text: await page.locator("body").innerText() }, { where: "Customer.io run page HTML", text: await page.content() });
 
   const serverLog = readFileSync(process.env.E2E_SERVER_LOG!, "utf8");

@@ -342,9 +342,9 @@ describe("secrets in errors", () => {
     }
     expect([...covered].sort()).toEqual(CONNECTORS.filter((c) => secretFieldNames(c).length > 0).map((c) => c.id).sort());
 
-    // The header-validation error that used to echo the passcode is still reported, only scrubbed.
+    // The header-validation error that used to echo the passcode now names the header, never the value.
     const headerRun = responses.find((r) => r.where === "clevertap-newline run")!.text;
-    expect(headerRun).toContain("[redacted]");
+    expect(headerRun).toContain("cannot be sent in an HTTP header (X-CleverTap-Passcode");
 
     const haystacks = [...responses, ...(await readAppDatabase()), ...logLines.map((text, i) => ({ where: `log line ${i}`, text }))];
     const leaks: string[] = [];
