@@ -135,6 +135,31 @@ test.describe("file sources stay inside the workspace's folder", () => {
     });
   });
 
+  test("a PostgreSQL connection URL cannot make the server read its files or reach a local socket", async ({ page }) => {
+    const { slug } = await signUpWithWorkspace(page, "sec-files-pg");
+    const workspaceId = await workspaceIdOf(page, slug);
+    const secretsPath = join(dataDir(), "secrets.json");
+    // pg's own URL parser reads sslcert/sslkey/sslrootcert from disk and takes ?host= as a socket folder.
+    const urls = [
+      `postgres://u:p@db.example.com/app?sslkey=${encodeURIComponent(secretsPath)}`,
+      `postgres://u:p@db.example.com/app?sslmode=require&sslcert=${secretsPath}`,
+      `postgresql://u:p@db.example.com/app?SSLROOTCERT=/etc/passwd`,
+      "postgres://postgres@db.example.com/postgres?host=/var/run/postgresql",
+      "postgres://postgres@%2Fvar%2Frun%2Fpostgresql/postgres",
+      "postgres://postgres@db.example.com/app?options=-c%20default_transaction_read_only%3Doff",
+    ];
+    for (const url of urls) {
+      for (const procedure of ["connection.test", "connection.create"]) {
+        const reply = await trpc(page, procedure, { workspaceId, name: "Leaky warehouse", type: "postgres", config: { url } });
+        expect(reply.status, `${procedure} ${url}`).toBe(400);
+        expect(reply.text, url).toMatch(/The connection URL (may carry only sslmode|must name a network host, not a local socket)/);
+        expectNoLeak(reply.text, `${procedure} ${url}`);
+      }
+    }
+    const list = await trpc(page, "connection.list", { workspaceId });
+    expect(list.text).not.toContain("Leaky warehouse");
+  });
+
   test("a SQL model cannot read the secrets file, other files or change DuckDB's settings", async ({ page }) => {
     const { slug } = await signUpWithWorkspace(page, "sec-files-sql");
     const workspaceId = await workspaceIdOf(page, slug);
