@@ -344,19 +344,19 @@ async function classifyPage(session: StepSession, cursor: PageCursor | null, rea
   const built: { key: string; record: OutRecord }[] = [];
   // The saved states are looked up while the records are built: PostgreSQL probes the keys on one core
   // while this one builds (only keys of rows that turn out invalid are looked up for nothing).
+  const keys = rows.map((row) => formatKey(row[keyColumn]));
   const lookupKeys: string[] = [];
-  let toSkipKeys = toSkip;
-  for (const row of rows) {
-    const key = formatKey(row[keyColumn]);
+  let lookupSkip = toSkip;
+  for (const key of keys) {
     if (key === null) continue;
-    if (key === cursorKey && toSkipKeys > 0) toSkipKeys -= 1;
+    if (key === cursorKey && lookupSkip > 0) lookupSkip -= 1;
     else if (key !== "") lookupKeys.push(key);
   }
   const lookingUp = lookupStates(await getDb(), run.syncId, lookupKeys);
   lookingUp.catch(() => {});
 
-  for (const row of rows) {
-    const key = formatKey(row[keyColumn]);
+  for (const [i, row] of rows.entries()) {
+    const key = keys[i] ?? null;
     // Sources leave null keys out of pages; finalizeRun reports them.
     if (key === null) continue;
     if (key === cursorKey && toSkip > 0) {

@@ -4,6 +4,7 @@
  * still saved when it starts was sent (or about to be) by a step that died before committing it: those
  * records are read and sent again, so the run log lists their keys as possibly sent twice.
  */
+import { jsonParameter } from "./json-parameter";
 import { appendRunLog, PAGE_TRANSACTION, type DbClient } from "./run-status";
 import { getDb } from "~/server/db/client";
 
@@ -23,9 +24,8 @@ function splitKeyText(keys: string[]): { first: number; text: string }[] {
 
 /** Saves a batch's keys before it goes out; answers the saved row's id (see forgetUnsentBatch). */
 export async function saveSentBatch(client: DbClient, run: { id: string; workspaceId: string }, lastPage: number, keys: string[]): Promise<bigint> {
-  // The keys as one JSON text: as a text[] parameter Prisma and pg escaped each of a batch's keys in JavaScript.
   const [row] = await client.$queryRaw<{ id: bigint }[]>`INSERT INTO "SyncSentBatch" ("workspaceId", "runId", "lastPage", "keys")
-    VALUES (${run.workspaceId}, ${run.id}, ${lastPage}, ARRAY(SELECT json_array_elements_text(${JSON.stringify(keys)}::json)))
+    VALUES (${run.workspaceId}, ${run.id}, ${lastPage}, ARRAY(SELECT json_array_elements_text(${jsonParameter(keys)}::json)))
     RETURNING "id"`;
   return row!.id;
 }

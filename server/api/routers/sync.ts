@@ -4,6 +4,7 @@ import { ZModelQuery } from "~/server/sync/definition";
 import { createSync } from "~/server/services/syncs/create-sync";
 import { deleteSync } from "~/server/services/syncs/delete-sync";
 import { checkWholeModelPart, dryRunSync } from "~/server/services/syncs/dry-run-sync";
+import type { DryRunTarget } from "~/server/services/syncs/load-dry-run-context";
 import { getSync } from "~/server/services/syncs/get-sync";
 import { RunStatus } from "~/server/db/generated/enums";
 import { listSyncs } from "~/server/services/syncs/list-syncs";
@@ -16,10 +17,17 @@ import { describeFullResyncImpact } from "~/server/services/sync-runs/full-resyn
 // The definition is validated by the service (public field names, per-field errors), so the router passes it through.
 const ZDefinitionBody = z.record(z.string(), z.unknown());
 
-const ZDryRunInput = z.union([
-  z.object({ syncId: z.string(), definition: ZDefinitionBody.optional(), wholeModel: z.boolean().default(false) }),
-  z.object({ definition: ZDefinitionBody, wholeModel: z.boolean().default(false) }),
-]);
+/** What a dry run reads: a saved sync (with the edit form's definition, if any) or the create form's definition. */
+const ZSavedTarget = z.object({ syncId: z.string(), definition: ZDefinitionBody.optional() });
+const ZFormTarget = z.object({ definition: ZDefinitionBody });
+const wholeModel = { wholeModel: z.boolean().default(false) };
+const ZDryRunInput = z.union([ZSavedTarget.extend(wholeModel), ZFormTarget.extend(wholeModel)]);
+const after = { after: z.string().max(20_000).optional() };
+const ZCheckWholeModelInput = z.union([ZSavedTarget.extend(after), ZFormTarget.extend(after)]);
+
+function toTarget(input: { syncId: string; definition?: Record<string, unknown> } | { definition: Record<string, unknown> }): DryRunTarget {
+  return "syncId" in input ? { syncId: input.syncId, definition: input.definition } : { definition: input.definition };
+}
 
 export const syncRouter = createTRPCRouter({
   list: workspaceProcedure
@@ -67,25 +75,12 @@ export const syncRouter = createTRPCRouter({
   dryRun: workspaceProcedure
     .meta({ permission: "models.query" })
     .input(ZDryRunInput)
-    .mutation(({ ctx, input }) =>
-      dryRunSync({ workspaceId: ctx.workspace.id, target: "syncId" in input ? { syncId: input.syncId, definition: input.definition } : { definition: input.definition }, wholeModel: input.wholeModel }),
-    ),
+    .mutation(({ ctx, input }) => dryRunSync({ workspaceId: ctx.workspace.id, target: toTarget(input), wholeModel: input.wholeModel })),
   // One part of "Check the whole model" (a few seconds of pages from `after`): reads, sends and writes nothing.
   checkWholeModel: workspaceProcedure
     .meta({ permission: "models.query" })
-    .input(
-      z.union([
-        z.object({ syncId: z.string(), definition: ZDefinitionBody.optional(), after: z.string().max(20_000).optional() }),
-        z.object({ definition: ZDefinitionBody, after: z.string().max(20_000).optional() }),
-      ]),
-    )
-    .mutation(({ ctx, input }) =>
-      checkWholeModelPart({
-        workspaceId: ctx.workspace.id,
-        target: "syncId" in input ? { syncId: input.syncId, definition: input.definition } : { definition: input.definition },
-        after: input.after,
-      }),
-    ),
+    .input(ZCheckWholeModelInput)
+    .mutation(({ ctx, input }) => checkWholeModelPart({ workspaceId: ctx.workspace.id, target: toTarget(input), after: input.after })),
   suggestMappings: workspaceProcedure
     .meta({ permission: "models.query" })
     .input(z.object({ sourceId: z.string(), destinationId: z.string(), model: ZModelQuery, object: z.string(), exclude: z.array(z.string()).optional() }))
